@@ -1,0 +1,65 @@
+# WIRnet: `make run` serves the demo, `make test` runs the whole suite. Nothing to install by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wirnet
+CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
+
+.PHONY: run test lint format babel compile chromium clean install install-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+compile: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d translations -D messages
+
+run: install compile
+	WIRNET_ENV=local $(FLASK) db upgrade
+	WIRNET_ENV=local $(FLASK) demo-data
+	WIRNET_ENV=local $(FLASK) run --host 127.0.0.1 --port 5000 --no-debugger --no-reload
+
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's chromium for the browser tests ..."; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else \
+	    echo "The browser tests need Debian's chromium. Install it with:"; \
+	    echo "    sudo apt-get install chromium"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: install-test compile chromium
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract messages, merge them into every catalog, compile. Then translate what is new.
+babel: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	  --add-comments=Translators: --sort-by-file --project=WIRnet -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
+	  --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations -D messages
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,124 @@
+"""Forms of the account pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from wirnet.auth import passwords
+from wirnet.forms import WirnetForm
+
+
+def _password_policy(form, field) -> None:
+    value = field.data or ""
+    if len(value) < passwords.MIN_LENGTH:
+        raise ValidationError(
+            _l("Use at least %(min)d characters.", min=passwords.MIN_LENGTH)
+        )
+    if len(value) > passwords.MAX_LENGTH:
+        raise ValidationError(_l("Use at most %(max)d characters.", max=passwords.MAX_LENGTH))
+    if passwords.is_common(value):
+        raise ValidationError(
+            _l("This password is one of the most common ones and easy to guess. Choose another.")
+        )
+
+
+def _email_field(label) -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(message=_l("Please enter your e-mail address.")),
+            Length(max=254),
+            Email(message=_l("Please enter a valid e-mail address, such as name@example.org.")),
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email"},
+    )
+
+
+def _new_password_fields():
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Please choose a password.")), _password_policy],
+        description=_l("At least 10 characters. A sentence you can remember works well."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(message=_l("Please repeat the password.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class SignupForm(WirnetForm):
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Please enter your name.")), Length(max=120)],
+        description=_l("How the centre and other volunteers will address you."),
+        render_kw={"autocomplete": "name"},
+    )
+    email = _email_field(_l("E-mail address"))
+    password, password_confirm = _new_password_fields()
+    locale = SelectField(_l("Preferred language"), choices=[])
+    privacy_consent = BooleanField(
+        _l("I have read the privacy notice and agree that my data is processed as described."),
+        validators=[DataRequired(message=_l("Please agree to the privacy notice to sign up."))],
+    )
+
+
+class LoginForm(WirnetForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(message=_l("Please enter your e-mail address."))],
+        render_kw={"autocomplete": "username", "inputmode": "email"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Please enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Stay logged in on this device for 30 days"))
+    next = HiddenField()
+
+
+class ForgotPasswordForm(WirnetForm):
+    email = _email_field(_l("E-mail address"))
+
+
+class ResetPasswordForm(WirnetForm):
+    password, password_confirm = _new_password_fields()
+
+
+class ConfirmForm(WirnetForm):
+    """A form with only its CSRF token: the button behind a link from an e-mail."""
+
+
+class ProfileForm(WirnetForm):
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Please enter your name.")), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    locale = SelectField(_l("Preferred language"), choices=[])
+
+
+class ChangePasswordForm(WirnetForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, password_confirm = _new_password_fields()
+
+
+class ChangeEmailForm(WirnetForm):
+    new_email = _email_field(_l("New e-mail address"))
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )

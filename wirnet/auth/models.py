@@ -1,0 +1,102 @@
+"""Accounts: the user, the role it holds, and the consents it gave."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wirnet.db_types import UTCDateTime, utcnow
+from wirnet.extensions import db
+
+
+class Role(enum.StrEnum):
+    VOLUNTEER = "volunteer"
+    ORG_MEMBER = "org_member"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased, which makes the unique constraint case-insensitive.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(120))
+    locale: Mapped[str] = mapped_column(String(16), default="de")
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=Role.VOLUNTEER,
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The id Flask-Login keeps in the cookie. Rotating it ends every session of the user,
+    #: so a copied cookie dies at log-out, password change and deactivation.
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=new_session_token
+    )
+    session_token_issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Consent.given_at"
+    )
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in {Role(r) for r in roles}
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+        self.session_token_issued_at = utcnow()
+
+    @classmethod
+    def by_email(cls, email: str) -> User | None:
+        return db.session.scalar(select(cls).where(cls.email == normalize_email(email)))
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+class ConsentKind(enum.StrEnum):
+    PRIVACY_NOTICE = "privacy_notice"
+
+
+class Consent(db.Model):
+    """A consent as given: which notice, which version, when; withdrawal keeps the record."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    notice_version: Mapped[str] = mapped_column(String(40))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="consents")

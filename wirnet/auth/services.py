@@ -1,0 +1,303 @@
+"""The account rules: sign-up, confirmation, log-in, password and e-mail changes.
+
+Services flush and audit; the view commits. None of them reads ``flask.request``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+
+from flask import current_app, url_for
+
+from wirnet import audit
+from wirnet.auth import passwords, tokens
+from wirnet.auth.models import Consent, ConsentKind, Role, User, normalize_email
+from wirnet.db_types import utcnow
+from wirnet.extensions import db
+from wirnet.mail.outbox import queue_email, render_message
+
+
+@dataclass(frozen=True)
+class SignupData:
+    display_name: str
+    email: str
+    password: str
+    locale: str
+
+
+def _send_confirmation(user: User) -> None:
+    token = tokens.make_token(tokens.CONFIRM_EMAIL, {"uid": user.id, "email": user.email})
+    queue_email(
+        "confirm_email",
+        to=user.email,
+        locale=user.locale,
+        user=user,
+        link=url_for("auth.confirm_email", token=token, _external=True),
+        hours=int(current_app.config["EMAIL_TOKEN_MAX_AGE"].total_seconds() // 3600),
+    )
+
+
+def sign_up(data: SignupData, notice_version: str) -> User | None:
+    """Create an unconfirmed volunteer account and send the confirmation link.
+
+    When the address is taken, the owner is told by e-mail instead and None is returned;
+    the caller answers the same either way, so nobody learns which addresses exist.
+    """
+    email = normalize_email(data.email)
+    password_hash = passwords.hash_password(data.password)  # the same cost on both paths
+    existing = User.by_email(email)
+    if existing is not None:
+        queue_email(
+            "signup_existing",
+            to=existing.email,
+            locale=existing.locale,
+            user=existing,
+            login_link=url_for("auth.login", _external=True),
+            reset_link=url_for("auth.forgot_password", _external=True),
+        )
+        return None
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        display_name=data.display_name,
+        locale=data.locale,
+        role=Role.VOLUNTEER,
+    )
+    db.session.add(user)
+    db.session.flush()
+    user.consents.append(
+        Consent(kind=ConsentKind.PRIVACY_NOTICE, notice_version=notice_version)
+    )
+    audit.record("user.signed_up", actor=user, obj=user)
+    _send_confirmation(user)
+    return user
+
+
+class ConfirmResult(Enum):
+    CONFIRMED = "confirmed"
+    ALREADY = "already"
+    INVALID = "invalid"
+
+
+def confirm_email(token: str) -> ConfirmResult:
+    payload = tokens.read_token(
+        tokens.CONFIRM_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
+    )
+    if payload is None:
+        return ConfirmResult.INVALID
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        return ConfirmResult.INVALID
+    if user.email_confirmed:
+        return ConfirmResult.ALREADY
+    user.email_confirmed_at = utcnow()
+    audit.record("user.email_confirmed", actor=user, obj=user)
+    db.session.flush()
+    return ConfirmResult.CONFIRMED
+
+
+def check_confirm_token(token: str) -> bool:
+    return (
+        tokens.read_token(tokens.CONFIRM_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+        is not None
+    )
+
+
+class LoginOutcome(Enum):
+    OK = "ok"
+    FAILED = "failed"
+    UNCONFIRMED = "unconfirmed"
+
+
+def authenticate(email: str, password: str) -> tuple[LoginOutcome, User | None]:
+    """Check the credentials; rehash when argon2's parameters have changed."""
+    user = User.by_email(email)
+    if user is None:
+        passwords.spend_verification_time(password)
+        return LoginOutcome.FAILED, None
+    if not passwords.verify_password(user.password_hash, password) or not user.active:
+        return LoginOutcome.FAILED, None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    if not user.email_confirmed:
+        # Only someone who knows the password learns this, so it reveals nothing new.
+        _send_confirmation(user)
+        return LoginOutcome.UNCONFIRMED, user
+    return LoginOutcome.OK, user
+
+
+def record_login(user: User) -> None:
+    now = utcnow()
+    max_age = current_app.config["REMEMBER_COOKIE_DURATION"]
+    if user.session_token_issued_at < now - max_age:
+        user.rotate_session_token()  # an old token would make a remember-me cookie useless
+    user.last_login_at = now
+    audit.record("user.logged_in", actor=user, obj=user)
+    db.session.flush()
+
+
+def log_out(user: User) -> None:
+    """End every session of the user: the cookie's token is replaced."""
+    user.rotate_session_token()
+    audit.record("user.logged_out", actor=user, obj=user)
+    db.session.flush()
+
+
+def _password_fingerprint(user: User) -> str:
+    return tokens.fingerprint(user.password_hash)
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if the address belongs to an active account; otherwise do the same work."""
+    user = User.by_email(email)
+    if user is None or not user.active:
+        # Render a message anyway, so both answers take about as long.
+        render_message("reset_password", "de", user=None, link="", minutes=0)
+        return
+    token = tokens.make_token(
+        tokens.RESET_PASSWORD, {"uid": user.id, "fp": _password_fingerprint(user)}
+    )
+    queue_email(
+        "reset_password",
+        to=user.email,
+        locale=user.locale,
+        user=user,
+        link=url_for("auth.reset_password", token=token, _external=True),
+        minutes=int(current_app.config["RESET_TOKEN_MAX_AGE"].total_seconds() // 60),
+    )
+    audit.record("user.password_reset_requested", obj=user)
+
+
+def user_for_reset_token(token: str) -> User | None:
+    payload = tokens.read_token(
+        tokens.RESET_PASSWORD, token, current_app.config["RESET_TOKEN_MAX_AGE"]
+    )
+    if payload is None:
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or not user.active or payload.get("fp") != _password_fingerprint(user):
+        return None
+    return user
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = passwords.hash_password(new_password)
+    user.rotate_session_token()
+    queue_email("password_changed", to=user.email, locale=user.locale, user=user)
+
+
+def reset_password(user: User, new_password: str) -> None:
+    _set_password(user, new_password)
+    # Following the link proves the address, so an unconfirmed account becomes confirmed.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    audit.record("user.password_reset", actor=user, obj=user)
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> bool:
+    if not passwords.verify_password(user.password_hash, current_password):
+        return False
+    _set_password(user, new_password)
+    audit.record("user.password_changed", actor=user, obj=user)
+    db.session.flush()
+    return True
+
+
+def _email_change_fingerprint(user: User) -> str:
+    return tokens.fingerprint(user.email, user.password_hash)
+
+
+def request_email_change(user: User, current_password: str, new_email: str) -> bool:
+    """Send a confirmation link to the new address; False when the password is wrong."""
+    if not passwords.verify_password(user.password_hash, current_password):
+        return False
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        return True
+    if User.by_email(new_email) is not None:
+        # Tell the owner of that address, not the requester: no enumeration.
+        queue_email("email_change_taken", to=new_email, locale=user.locale)
+        return True
+    token = tokens.make_token(
+        tokens.CHANGE_EMAIL,
+        {"uid": user.id, "new": new_email, "fp": _email_change_fingerprint(user)},
+    )
+    queue_email(
+        "confirm_email_change",
+        to=new_email,
+        locale=user.locale,
+        user=user,
+        link=url_for("auth.confirm_email_change", token=token, _external=True),
+        hours=int(current_app.config["EMAIL_TOKEN_MAX_AGE"].total_seconds() // 3600),
+    )
+    audit.record("user.email_change_requested", actor=user, obj=user)
+    return True
+
+
+def user_for_email_change_token(token: str) -> tuple[User, str] | None:
+    payload = tokens.read_token(
+        tokens.CHANGE_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
+    )
+    if payload is None:
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or payload.get("fp") != _email_change_fingerprint(user):
+        return None
+    return user, payload["new"]
+
+
+def confirm_email_change(user: User, new_email: str) -> bool:
+    """Switch to the new address; False when it was taken in the meantime."""
+    if User.by_email(new_email) is not None:
+        return False
+    old = user.email
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    user.rotate_session_token()
+    queue_email("email_changed", to=old, locale=user.locale, user=user, new_email=new_email)
+    audit.record("user.email_changed", actor=user, obj=user)
+    db.session.flush()
+    return True
+
+
+def update_profile(user: User, display_name: str, locale: str) -> None:
+    user.display_name = display_name
+    user.locale = locale
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.flush()
+
+
+def deactivate(user: User, actor: User) -> None:
+    user.active = False
+    user.rotate_session_token()
+    audit.record("user.deactivated", actor=actor, obj=user)
+    db.session.flush()
+
+
+def create_user(
+    *, email: str, password: str, display_name: str, role: Role, locale: str = "de"
+) -> User:
+    """An account made by an administrator (CLI, demo data): confirmed, no consent mail."""
+    user = User(
+        email=normalize_email(email),
+        password_hash=passwords.hash_password(password),
+        display_name=display_name,
+        role=role,
+        locale=locale,
+        email_confirmed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.created", obj=user, role=str(role))
+    return user
+
+
+def token_still_fresh(user: User, max_age: timedelta) -> bool:
+    return user.session_token_issued_at >= utcnow() - max_age

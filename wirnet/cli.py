@@ -1,0 +1,151 @@
+"""``flask --app wirnet …`` commands: demo-data, create-user, outbox, regions, babel-check."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from wirnet.auth import passwords
+from wirnet.auth.models import Role, User
+from wirnet.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_data)
+    app.cli.add_command(create_user)
+    app.cli.add_command(outbox)
+    app.cli.add_command(regions)
+    app.cli.add_command(babel_check)
+
+
+@click.command("demo-data")
+@click.option("--volunteers", default=12, show_default=True, help="How many volunteers.")
+@click.option("--seed", default=2026, show_default=True, help="Seed for reproducible data.")
+def demo_data(volunteers: int, seed: int) -> None:
+    """Load the region and demo accounts (password: wirnet-demo). Safe to run twice."""
+    from wirnet.demo import load_demo_data
+
+    created = load_demo_data(volunteers=volunteers, seed=seed)
+    db.session.commit()
+    click.echo(f"Demo data ready ({created} new records).")
+
+
+@click.command("create-user")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), required=True, help="The account's role."
+)
+@click.option("--email", required=True)
+@click.option("--name", "display_name", default=None, help="Display name (default: the e-mail).")
+@click.option("--locale", default="de", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(
+    role: str, email: str, display_name: str | None, locale: str, password_stdin: bool
+) -> None:
+    """Create a confirmed account; asks for the password on the terminal."""
+    from wirnet.auth import services
+    from wirnet.auth.models import normalize_email
+
+    if User.by_email(email) is not None:
+        raise click.ClickException(f"An account for {normalize_email(email)} already exists.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < passwords.MIN_LENGTH:
+        raise click.ClickException(f"The password needs at least {passwords.MIN_LENGTH} characters.")
+    if len(password) > passwords.MAX_LENGTH:
+        raise click.ClickException(f"The password may have at most {passwords.MAX_LENGTH} characters.")
+    if passwords.is_common(password):
+        raise click.ClickException("That password is too common; choose another.")
+    user = services.create_user(
+        email=email,
+        password=password,
+        display_name=display_name or normalize_email(email),
+        role=Role(role),
+        locale=locale,
+    )
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.group()
+def outbox() -> None:
+    """Show or send the e-mails waiting in the outbox."""
+
+
+@outbox.command("show")
+@click.option("--all", "show_all", is_flag=True, help="Include sent and failed messages.")
+def outbox_show(show_all: bool) -> None:
+    """Print the pending messages (a demo needs no mail server)."""
+    from wirnet.mail.models import OutboxMessage, OutboxStatus
+
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+    if not show_all:
+        stmt = stmt.where(OutboxMessage.status == OutboxStatus.PENDING)
+    messages = list(db.session.scalars(stmt))
+    if not messages:
+        click.echo("The outbox is empty.")
+    for message in messages:
+        click.echo(f"--- #{message.id} [{message.status.value}] {message.created_at:%Y-%m-%d %H:%M}Z")
+        click.echo(f"To: {message.to_address}")
+        click.echo(f"Subject: {message.subject}")
+        click.echo(f"Language: {message.locale}")
+        if message.last_error:
+            click.echo(f"Last error (attempt {message.attempts}): {message.last_error}")
+        click.echo("")
+        click.echo(message.body_text)
+
+
+@outbox.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, checking every --interval seconds.")
+@click.option("--interval", default=30, show_default=True)
+def outbox_send(loop: bool, interval: int) -> None:
+    """Deliver pending messages over SMTP (WIRNET_MAIL_URL)."""
+    import time
+
+    from wirnet.mail.sender import SMTPTransport, send_pending
+
+    url = current_app.config.get("MAIL_URL")
+    if not url:
+        raise click.ClickException(
+            "WIRNET_MAIL_URL is not set, so messages stay in the outbox. "
+            "Set it to smtp://user:password@host:port, or read them with `flask outbox show`."
+        )
+    while True:
+        transport = SMTPTransport(url, current_app.config["MAIL_FROM"])
+        report = send_pending(transport, max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"])
+        click.echo(f"sent {report.sent}, failed {report.failed}, gave up {report.gave_up}")
+        if not loop:
+            break
+        time.sleep(interval)
+
+
+@click.group()
+def regions() -> None:
+    """The municipalities of the centre's region."""
+
+
+@regions.command("load")
+def regions_load() -> None:
+    """Load or update the municipalities from WIRNET_REGION_FILE."""
+    from wirnet.regions import load_municipalities
+
+    changed = load_municipalities(current_app.config["REGION_FILE"])
+    db.session.commit()
+    click.echo(f"{changed} municipalities added or updated.")
+
+
+@click.command("babel-check")
+def babel_check() -> None:
+    """Fail when a shipped catalog is incomplete, fuzzy or out of date with the code."""
+    from wirnet.i18n_check import check_catalogs
+
+    problems = check_catalogs()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} translation problem(s); run `make babel`.")
+    click.echo("All catalogs are complete and up to date.")

@@ -1,0 +1,161 @@
+"""Configuration from ``WIRNET_*`` environment variables, with safe defaults.
+
+Three profiles: ``production`` (the default: HTTPS, secure cookies, own secret required),
+``local`` (what ``make run`` uses: plain http on loopback, a secret generated once into
+``instance/``) and ``test``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Languages with a complete catalog; the first is the default.
+SHIPPED_LOCALES = ("de", "en", "ar")
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app is asked to start with an unsafe configuration."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"WIRNET_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+class Config:
+    ENV_NAME = "production"
+    DEBUG = False
+    TESTING = False
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(PROJECT_ROOT / "instance" / "wirnet.sqlite3")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Sessions live in signed cookies, so any number of processes can serve them.
+    SESSION_COOKIE_NAME = "__Host-wirnet_session"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_NAME = "__Host-wirnet_remember"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PREFERRED_URL_SCHEME = "https"
+    REQUIRE_HTTPS = True
+    HSTS_SECONDS = 31536000
+
+    #: A session ends after this long without a request ...
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    #: ... and in any case this long after the log-in (unless "remember me" was chosen).
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token is bound to the session, which expires itself
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    WIRNET_LOCALES = SHIPPED_LOCALES
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "wirnet"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_ENABLED = True
+    #: Limits for log-in, sign-up and password reset: per client address and per account.
+    LIMIT_PER_ADDRESS = "20 per minute; 100 per hour"
+    LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour"
+
+    MAIL_URL: str | None = None
+    MAIL_FROM = "WIRnet <wirnet@localhost>"
+    MAIL_MAX_ATTEMPTS = 8
+
+    #: Version of the privacy notice users consent to; bump when the text changes.
+    PRIVACY_NOTICE_VERSION = "2026-11"
+    EMAIL_TOKEN_MAX_AGE = timedelta(hours=48)
+    RESET_TOKEN_MAX_AGE = timedelta(hours=2)
+
+    REGION_FILE = str(PROJECT_ROOT / "wirnet" / "data" / "regions" / "landkreis-kassel.csv")
+    CENTRE_NAME = "WIR-Vielfaltszentrum Landkreis Kassel"
+    PROXY_FIX = 0
+
+    @classmethod
+    def from_env(cls) -> dict:
+        """Read the environment into a mapping for ``app.config.update``."""
+        values: dict = {}
+        if (url := _env("DATABASE_URL")) is not None:
+            values["SQLALCHEMY_DATABASE_URI"] = url
+        if (key := _env("SECRET_KEY")) is not None:
+            values["SECRET_KEY"] = key
+        if (url := _env("MAIL_URL")) is not None:
+            values["MAIL_URL"] = url
+        if (sender := _env("MAIL_FROM")) is not None:
+            values["MAIL_FROM"] = sender
+        if (url := _env("RATELIMIT_STORAGE_URL")) is not None:
+            values["RATELIMIT_STORAGE_URI"] = url
+        if (path := _env("REGION_FILE")) is not None:
+            values["REGION_FILE"] = path
+        if (name := _env("CENTRE_NAME")) is not None:
+            values["CENTRE_NAME"] = name
+        values["PROXY_FIX"] = _env_int("PROXY_FIX", cls.PROXY_FIX)
+        return values
+
+
+class LocalConfig(Config):
+    """``make run``: plain http on loopback, so no Secure cookies and no HSTS."""
+
+    ENV_NAME = "local"
+    SESSION_COOKIE_NAME = "wirnet_session"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_NAME = "wirnet_remember"
+    REMEMBER_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+    REQUIRE_HTTPS = False
+    HSTS_SECONDS = 0
+
+
+class TestConfig(LocalConfig):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = "localhost"
+
+
+def local_secret_key(instance_path: str) -> str:
+    """The local profile's secret: generated once, then read from ``instance/secret_key``."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+PROFILES: dict[str, type[Config]] = {
+    "production": Config,
+    "local": LocalConfig,
+    "test": TestConfig,
+}
+
+
+def profile_from_env() -> type[Config]:
+    name = _env("ENV", "production") or "production"
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ConfigError(
+            f"WIRNET_ENV={name!r} is not known; use one of: {', '.join(PROFILES)}."
+        ) from None

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from wirnet.auth import services as auth_services
+from wirnet.auth.models import Role, User
+from wirnet.extensions import db
+from wirnet.i18n import LANGUAGE_COOKIE, switcher_choices
+from wirnet.main import bp
+from wirnet.main.forms import LanguageForm
+from wirnet.regions import Municipality
+from wirnet.security import safe_next
+
+
+@bp.get("/")
+def index():
+    municipalities = db.session.scalars(select(Municipality.name).order_by(Municipality.name))
+    return render_template("main/index.html", municipalities=list(municipalities))
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template(
+        "main/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"]
+    )
+
+
+@bp.get("/home")
+def home():
+    role = current_user.role
+    context: dict = {}
+    if role in (Role.COORDINATOR, Role.ADMIN):
+        rows = db.session.execute(
+            select(User.role, func.count()).where(User.active).group_by(User.role)
+        )
+        context["counts"] = {r: n for r, n in rows}
+        context["unconfirmed"] = db.session.scalar(
+            select(func.count()).select_from(User).where(User.email_confirmed_at.is_(None))
+        )
+    return render_template(f"main/home_{role.value}.html", **context)
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm(prefix="lang")
+    form.locale.choices = switcher_choices()
+    target = safe_next(form.next.data, url_for("main.index"))
+    if not form.validate_on_submit():
+        return redirect(target)
+    response = redirect(target)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        form.locale.data,
+        max_age=365 * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    if current_user.is_authenticated:
+        auth_services.set_locale(current_user, form.locale.data)
+        db.session.commit()
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return jsonify(status="error", db="error"), 503
+    return jsonify(status="ok", db="ok")
