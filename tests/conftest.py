@@ -153,6 +153,7 @@ def client_as(app, users):
     def make(role: str):
         client = app.test_client()
         if role != "anonymous":
+            db.session.refresh(users[role])  # a request may have rotated its token
             log_in(client, users[role])
         return client
 
