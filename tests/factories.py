@@ -12,7 +12,7 @@ from wirnet.auth.models import Role, User
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
 
-PASSWORD = "a long and unusual test phrase"  # noqa: S105
+PASSWORD = "a long and unusual test phrase"
 
 
 @cache

@@ -55,9 +55,13 @@ def create_user(
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < passwords.MIN_LENGTH:
-        raise click.ClickException(f"The password needs at least {passwords.MIN_LENGTH} characters.")
+        raise click.ClickException(
+            f"The password needs at least {passwords.MIN_LENGTH} characters."
+        )
     if len(password) > passwords.MAX_LENGTH:
-        raise click.ClickException(f"The password may have at most {passwords.MAX_LENGTH} characters.")
+        raise click.ClickException(
+            f"The password may have at most {passwords.MAX_LENGTH} characters."
+        )
     if passwords.is_common(password):
         raise click.ClickException("That password is too common; choose another.")
     user = services.create_user(
@@ -89,7 +93,8 @@ def outbox_show(show_all: bool) -> None:
     if not messages:
         click.echo("The outbox is empty.")
     for message in messages:
-        click.echo(f"--- #{message.id} [{message.status.value}] {message.created_at:%Y-%m-%d %H:%M}Z")
+        created = f"{message.created_at:%Y-%m-%d %H:%M}Z"
+        click.echo(f"--- #{message.id} [{message.status.value}] {created}")
         click.echo(f"To: {message.to_address}")
         click.echo(f"Subject: {message.subject}")
         click.echo(f"Language: {message.locale}")

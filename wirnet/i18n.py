@@ -42,9 +42,17 @@ def native_name(code: str) -> str:
 
 
 def language_name(code: str, in_locale: str) -> str:
-    """A language's name in the reader's language, from CLDR."""
-    locale = Locale.parse(code.replace("-", "_"))
-    return locale.get_display_name(in_locale) or code
+    """A language's name in the reader's language, from CLDR.
+
+    ``code`` is a CLDR/BCP 47 code; CLDR names some regional variants itself
+    (``fa_AF`` is "Dari"), so those are looked up before composing "Persian (Afghanistan)".
+    """
+    code = code.replace("-", "_")
+    reader = Locale.parse(in_locale)
+    name = reader.languages.get(code)
+    if name is None:
+        name = Locale.parse(code).get_display_name(reader) or code
+    return name
 
 
 def switcher_choices() -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ SOURCE_LANGUAGE = "en"
 
 
 def extract_messages() -> set[str]:
-    """The message ids in the code and templates, as ``pybabel extract`` with babel.cfg finds them."""
+    """The message ids in the code and templates, as ``pybabel extract`` finds them."""
     with open(PROJECT_ROOT / "babel.cfg", encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     ids: set[str] = set()

@@ -15,7 +15,7 @@ from wirnet.auth.models import ConsentKind, Role, User
 from wirnet.extensions import db
 
 EN = {"Accept-Language": "en"}
-NEW_PASSWORD = "Kaffee am Fluss 2026"  # noqa: S105
+NEW_PASSWORD = "Kaffee am Fluss 2026"
 
 
 def signup_data(**overrides) -> dict:

@@ -13,9 +13,7 @@ from wirnet.forms import WirnetForm
 def _password_policy(form, field) -> None:
     value = field.data or ""
     if len(value) < passwords.MIN_LENGTH:
-        raise ValidationError(
-            _l("Use at least %(min)d characters.", min=passwords.MIN_LENGTH)
-        )
+        raise ValidationError(_l("Use at least %(min)d characters.", min=passwords.MIN_LENGTH))
     if len(value) > passwords.MAX_LENGTH:
         raise ValidationError(_l("Use at most %(max)d characters.", max=passwords.MAX_LENGTH))
     if passwords.is_common(value):

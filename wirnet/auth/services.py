@@ -67,9 +67,7 @@ def sign_up(data: SignupData, notice_version: str) -> User | None:
     )
     db.session.add(user)
     db.session.flush()
-    user.consents.append(
-        Consent(kind=ConsentKind.PRIVACY_NOTICE, notice_version=notice_version)
-    )
+    user.consents.append(Consent(kind=ConsentKind.PRIVACY_NOTICE, notice_version=notice_version))
     audit.record("user.signed_up", actor=user, obj=user)
     _send_confirmation(user)
     return user

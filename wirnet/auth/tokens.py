@@ -14,7 +14,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 CONFIRM_EMAIL = "confirm-email"
-RESET_PASSWORD = "reset-password"
+RESET_PASSWORD = "reset-password"  # noqa: S105 - a token purpose, not a password
 CHANGE_EMAIL = "change-email"
 
 

@@ -7,6 +7,7 @@ so any number of senders can run at once and none sends a message another one ho
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -62,7 +63,9 @@ class SMTPTransport:
         if self._connection is None:
             if self.scheme == "smtps":
                 conn: smtplib.SMTP = smtplib.SMTP_SSL(
-                    self.host, self.port, timeout=self.timeout,
+                    self.host,
+                    self.port,
+                    timeout=self.timeout,
                     context=ssl.create_default_context(),
                 )
             else:
@@ -92,10 +95,8 @@ class SMTPTransport:
 
     def close(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection is being dropped anyway
                 self._connection.quit()
-            except Exception:  # noqa: S110 - the connection is being dropped anyway
-                pass
             self._connection = None
 
 
