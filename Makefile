@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 compile: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d translations -D messages
+	$(BIN)/pybabel -q compile -d translations -D messages
 
 run: install compile
 	WIRNET_ENV=local $(FLASK) db upgrade

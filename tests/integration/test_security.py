@@ -173,3 +173,56 @@ def test_local_profile_uses_plain_http_cookies_and_a_generated_secret(monkeypatc
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     assert not LocalConfig.SESSION_COOKIE_SECURE
     assert LocalConfig.HSTS_SECONDS == 0
+
+
+def test_role_required_answers_403_to_other_roles(database_url, users):
+    from wirnet.security import role_required
+
+    app = make_app(database_url)
+
+    @app.get("/coordination-only")
+    @role_required("coordinator", "admin")
+    def coordination_only():
+        return "for the centre's staff"
+
+    anonymous = app.test_client().get("/coordination-only")
+    assert anonymous.status_code == 302
+    assert "/auth/login" in anonymous.headers["Location"]
+    for role, expected in [
+        ("volunteer", 403),
+        ("org_member", 403),
+        ("coordinator", 200),
+        ("admin", 200),
+    ]:
+        client = app.test_client()
+        log_in(client, users[role])
+        response = client.get("/coordination-only", headers=EN)
+        assert response.status_code == expected, role
+        if expected == 403:
+            assert "You may not open this page" in page(response)
+
+
+def test_deactivation_ends_every_session_at_once(client, users):
+    from wirnet.auth import services
+    from wirnet.extensions import db
+
+    volunteer = users["volunteer"]
+    log_in(client, volunteer)
+    assert client.get("/home").status_code == 200
+    services.deactivate(volunteer, actor=users["admin"])
+    db.session.flush()
+    assert client.get("/home").status_code == 302
+
+
+def test_account_events_are_audited(client, users):
+    from sqlalchemy import select
+
+    from wirnet.audit import AuditEntry
+    from wirnet.extensions import db
+
+    client.post("/auth/login", data={"email": users["volunteer"].email, "password": PASSWORD})
+    client.post("/auth/logout")
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.actor_id == users["volunteer"].id)
+    ).all()
+    assert actions == ["user.logged_in", "user.logged_out"]

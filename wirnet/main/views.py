@@ -35,7 +35,7 @@ def home():
         rows = db.session.execute(
             select(User.role, func.count()).where(User.active).group_by(User.role)
         )
-        context["counts"] = dict(rows.tuples().all())
+        context["counts"] = dict(rows.all())
         context["unconfirmed"] = db.session.scalar(
             select(func.count()).select_from(User).where(User.email_confirmed_at.is_(None))
         )
