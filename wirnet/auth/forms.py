@@ -38,7 +38,10 @@ def _new_password_fields():
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(message=_l("Please choose a password.")), _password_policy],
-        description=_l("At least 10 characters. A sentence you can remember works well."),
+        description=_l(
+            "At least %(min)d characters. A sentence you can remember works well.",
+            min=passwords.MIN_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

@@ -152,7 +152,7 @@ def request_password_reset(email: str) -> None:
     user = User.by_email(email)
     if user is None or not user.active:
         # Render a message anyway, so both answers take about as long.
-        render_message("reset_password", "de", user=None, link="", minutes=0)
+        render_message("reset_password", "de", user=None, link="", hours=1)
         return
     token = tokens.make_token(
         tokens.RESET_PASSWORD, {"uid": user.id, "fp": _password_fingerprint(user)}
@@ -163,7 +163,7 @@ def request_password_reset(email: str) -> None:
         locale=user.locale,
         user=user,
         link=url_for("auth.reset_password", token=token, _external=True),
-        minutes=int(current_app.config["RESET_TOKEN_MAX_AGE"].total_seconds() // 60),
+        hours=max(1, round(current_app.config["RESET_TOKEN_MAX_AGE"].total_seconds() / 3600)),
     )
     audit.record("user.password_reset_requested", obj=user)
 

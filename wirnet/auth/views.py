@@ -77,7 +77,9 @@ def confirm_email(token: str):
         db.session.commit()
         if result is services.ConfirmResult.INVALID:
             return render_template("auth/link_invalid.html"), 400
-        if result is services.ConfirmResult.CONFIRMED:
+        if result is services.ConfirmResult.CONFIRMED and current_user.is_authenticated:
+            flash(_("Thank you, your e-mail address is confirmed."), "success")
+        elif result is services.ConfirmResult.CONFIRMED:
             flash(_("Thank you, your e-mail address is confirmed. You can log in now."), "success")
         else:
             flash(_("Your e-mail address was already confirmed."), "info")

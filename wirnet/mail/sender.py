@@ -84,9 +84,10 @@ class SMTPTransport:
         email["Subject"] = message.subject
         email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = make_msgid(domain="wirnet")
-        email["Content-Language"] = message.locale
         email["Auto-Submitted"] = "auto-generated"
         email.set_content(message.body_text)
+        # After set_content, which drops every Content-* header set before it.
+        email["Content-Language"] = message.locale
         try:
             self._connect().send_message(email)
         except Exception:
