@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wirnet
 CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test lint format babel compile chromium clean install install-test
+.PHONY: run test lint format babel compile chromium clean install install-test bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,9 @@ compile: $(VENV)/.installed
 run: install compile
 	WIRNET_ENV=local $(FLASK) db upgrade
 	WIRNET_ENV=local $(FLASK) demo-data
-	WIRNET_ENV=local $(FLASK) run --host 127.0.0.1 --port 5000 --no-debugger --no-reload
+	@echo "WIRnet: http://127.0.0.1:5000  (log-ins in README.md; password wirnet-demo)"
+	WIRNET_ENV=local $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - \
+	  'wirnet:create_app()'
 
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \
@@ -60,6 +62,9 @@ babel: install
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
 	  --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d translations -D messages
+
+bench: install compile
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

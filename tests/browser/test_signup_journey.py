@@ -113,5 +113,16 @@ def test_sign_up_confirm_log_in_and_switch_to_arabic(live_server, browser):
     expect(nav).to_contain_text("حسابي")  # "My account"
     expect(nav).not_to_contain_text("My account")
 
-    # The choice is kept on the account: a fresh browser shows Arabic after logging in.
     context.close()
+
+    # The choice is kept on the account: another browser shows Arabic after logging in.
+    other = browser.new_context(locale="de-DE")
+    page = other.new_page()
+    page.goto(base_url + "/auth/login")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    page.locator("#email").fill("olena.kovalenko@example.org")
+    page.locator("#password").fill("Sonnenblumen am Fenster 7")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/home$"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    other.close()
