@@ -137,9 +137,7 @@ def test_a_model_change_without_a_revision_is_noticed(tmp_path):
             table.to_metadata(changed)
         changed.tables["users"].append_column(Column("nickname", String(40), nullable=True))
         diff = schema_diff(changed)
-        assert [(op[0], op[2], op[3].name) for op in diff] == [
-            ("add_column", "users", "nickname")
-        ]
+        assert [(op[0], op[2], op[3].name) for op in diff] == [("add_column", "users", "nickname")]
 
         # A changed column type is noticed too (compare_type is on).
         retyped = MetaData(naming_convention=db.metadata.naming_convention)
