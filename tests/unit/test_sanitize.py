@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
@@ -42,7 +42,8 @@ def parsed_tags(markup: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
 
 
 def href_scheme(href: str) -> str:
-    # html.parser has already decoded character references in attribute values.
+    # html.parser already decoded references once; decoding again is stricter than a
+    # browser, so a double-encoded scheme cannot slip past this check.
     normalized = URL_NOISE_RE.sub("", html.unescape(href)).lower()
     return normalized.split(":", 1)[0] if ":" in normalized else ""
 
@@ -69,7 +70,7 @@ XSS_VECTORS = [
     "<<script>alert(1);//<</script>",
     "<script/xss src=https://xss.example/xss.js></script>",
     "<img src=x onerror=alert(1)>",
-    '<IMG SRC="javascript:alert(\'XSS\');">',
+    "<IMG SRC=\"javascript:alert('XSS');\">",
     "<img src=`javascript:alert(1)`>",
     '<img """><script>alert(1)</script>">',
     "<svg onload=alert(1)>",
@@ -114,7 +115,7 @@ XSS_VECTORS = [
     "<xmp><img src=x onerror=alert(1)></xmp>",
     '<template><img src=x onerror="alert(1)"></template>',
     '<select><template><style><img src=x onerror="alert(1)">',
-    "<a href=\"https://ok.example\" rel=opener\x00 onmouseover=alert(1)>x</a>",
+    '<a href="https://ok.example" rel=opener\x00 onmouseover=alert(1)>x</a>',
     "<scri\x00pt>alert(1)</scri\x00pt>",
     "<img\x00src=x onerror=alert(1)>",
     '<p title="`"><img src=x onerror=alert(1)>`">',
@@ -202,9 +203,7 @@ def test_user_rel_is_replaced() -> None:
 def test_link_without_rel_gets_one() -> None:
     output = sanitize_html('<a href="https://example.org" title="Seite">x</a>')
 
-    assert output == (
-        '<a href="https://example.org" title="Seite" rel="nofollow noopener">x</a>'
-    )
+    assert output == '<a href="https://example.org" title="Seite" rel="nofollow noopener">x</a>'
 
 
 def test_mailto_link_is_kept() -> None:
@@ -238,8 +237,12 @@ def test_comments_are_removed() -> None:
     assert sanitize_html("vor<!-- geheim -->nach") == "vornach"
 
 
+# Tags, attribute pieces, URL schemes and entities that hypothesis glues together, so it
+# explores half-open tags and smuggled schemes instead of mostly harmless plain text.
+# fmt: off
 HTML_FRAGMENTS = [
-    "<", ">", "</", "/>", "=", '"', "'", "`", " ", "\t", "\n", "\x00", "&", ";", ":", "/",
+    "<", ">", "</", "/>", "=", '"', "'", "`", "&", ";", ":", "/", ".", "?", "#", "//",
+    " ", "\t", "\n", "\f", "\x00",
     "<a ", "<a href=", "</a>", " href=", " title=", " rel=", " onclick=", " onerror=",
     " style=", " class=", "<p>", "</p>", "<b>", "<strong>", "<em>", "<code>", "</code>",
     "<li>", "<ul>", "<br/>", "<blockquote>", "<script>", "</script>", "<svg ", "<math>",
@@ -247,9 +250,10 @@ HTML_FRAGMENTS = [
     "<textarea>", "<title>", "<xmp>", "<template>", "<select>", "<!--", "-->", "<![CDATA[",
     "]]>", "javascript:", "JaVaScRiPt:", "java\tscript:", "&#106;", "&#x6A;", "&colon;",
     "data:text/html,", "vbscript:", "alert(1)", "http://", "https://", "mailto:", "ftp://",
-    "//", "example.org", "www.example.com", "a@b.de", ".", "?", "#", "&amp;", "&lt;",
-    "&gt;", "&quot;", "&nbsp;", "&#0;",
+    "example.org", "www.example.com", "a@b.de", "&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;",
+    "&#0;",
 ]
+# fmt: on
 
 html_soup = st.lists(
     st.one_of(st.sampled_from(HTML_FRAGMENTS), st.text(max_size=4)), max_size=30
@@ -258,6 +262,10 @@ html_soup = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(), html_soup))
+# Both once broke idempotence: bleach treats a form feed differently at the edge of a
+# text node, and a raw '"' in an attribute made "&lt;" turn into "&amp;lt;" next pass.
+@example("0\x0c<!>0")
+@example('<a href=http://x.y/<">')
 def test_any_input_gives_safe_and_stable_output(text: str) -> None:
     once = sanitize_html(text)
 
