@@ -73,14 +73,13 @@ def test_create_user_with_password_on_stdin_makes_a_confirmed_account_that_can_l
     assert redirect_path(response) == "/home"
 
 
+CREATE_AMAL = ("create-user", "--role", "volunteer", "--email", "amal@example.org")
+
+
 def test_create_user_asks_for_the_password_twice_on_the_terminal(app):
     result = run(
         app,
-        "create-user",
-        "--role",
-        "volunteer",
-        "--email",
-        "amal@example.org",
+        *CREATE_AMAL,
         input="pass phrase one two\npass phrase one two\n",
     )
     assert result.exit_code == 0, result.output
@@ -95,11 +94,7 @@ def test_create_user_asks_for_the_password_twice_on_the_terminal(app):
 def test_create_user_refuses_a_confirmation_that_does_not_match(app):
     result = run(
         app,
-        "create-user",
-        "--role",
-        "volunteer",
-        "--email",
-        "amal@example.org",
+        *CREATE_AMAL,
         input="pass phrase one two\npass phrase one three\n",
     )
     assert result.exit_code != 0
