@@ -119,3 +119,38 @@ def test_permission_matrix(client_as, role):
         if endpoint == "auth.logout" and role != "anonymous":
             client = client_as(role)  # that request ended the session
     assert not failures, "\n".join(failures)
+
+
+def _row_counts() -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from wirnet.extensions import db
+
+    db.session.expire_all()
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def test_no_get_request_changes_data(client_as, users):
+    """Only POST changes anything: following links, prefetching or crawling is harmless."""
+    from sqlalchemy import select
+
+    from wirnet.auth.models import User
+    from wirnet.extensions import db
+
+    def snapshot():
+        counts = _row_counts()
+        accounts = db.session.execute(
+            select(User.id, User.session_token, User.locale, User.last_login_at, User.active)
+        ).all()
+        return counts, sorted(accounts)
+
+    before = snapshot()
+    for role in ROLE_NAMES:
+        client = client_as(role)
+        for (_endpoint, method), (url, _data, _outcomes) in MATRIX.items():
+            if method == "GET":
+                client.get(url).close()
+    assert snapshot() == before
