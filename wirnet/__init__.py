@@ -16,9 +16,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wirnet import config as config_module
+from wirnet import ratelimit
 from wirnet.config import PROJECT_ROOT, Config, ConfigError, local_secret_key
 from wirnet.db_types import utcnow
-from wirnet.extensions import babel, csrf, db, limiter, login_manager, migrate
+from wirnet.extensions import babel, csrf, db, login_manager, migrate
 
 
 def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
@@ -43,6 +44,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    ratelimit.init_app(app)  # after the blueprints: it wraps their marked views
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -82,7 +84,6 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"],
     )
     csrf.init_app(app)
-    limiter.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -17,23 +17,10 @@ from wirnet.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from wirnet.extensions import account_key, db, limiter
+from wirnet.extensions import db
 from wirnet.i18n import select_locale, switcher_choices
+from wirnet.ratelimit import rate_limited
 from wirnet.security import safe_next, start_session
-
-
-def _per_address() -> str:
-    return current_app.config["LIMIT_PER_ADDRESS"]
-
-
-def _per_account() -> str:
-    return current_app.config["LIMIT_PER_ACCOUNT"]
-
-
-def rate_limited(view):
-    """Log-in, sign-up and reset: limited per client address and per account named."""
-    view = limiter.limit(_per_account, key_func=account_key, methods=["POST"])(view)
-    return limiter.limit(_per_address, methods=["POST"])(view)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
