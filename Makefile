@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wirnet
-CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 .PHONY: run test lint format babel compile chromium clean install install-test bench
 

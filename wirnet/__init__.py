@@ -18,7 +18,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from wirnet import config as config_module
 from wirnet import ratelimit
 from wirnet.config import PROJECT_ROOT, Config, ConfigError, local_secret_key
-from wirnet.db_types import utcnow
 from wirnet.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -95,7 +94,7 @@ def register_extensions(app: Flask) -> None:
         user = db.session.scalar(select(User).where(User.session_token == token))
         if user is None or not user.active:
             return None
-        if user.session_token_issued_at < utcnow() - app.config["REMEMBER_COOKIE_DURATION"]:
+        if user.session_token_expired(app.config["REMEMBER_COOKIE_DURATION"]):
             return None
         return user
 

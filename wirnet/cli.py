@@ -12,6 +12,13 @@ from wirnet.auth import passwords
 from wirnet.auth.models import Role, User
 from wirnet.extensions import db
 
+#: The operator's terminal speaks English; the forms say the same in the user's language.
+PASSWORD_PROBLEMS = {
+    passwords.Problem.TOO_SHORT: f"The password needs at least {passwords.MIN_LENGTH} characters.",
+    passwords.Problem.TOO_LONG: f"The password may have at most {passwords.MAX_LENGTH} characters.",
+    passwords.Problem.TOO_COMMON: "That password is too common; choose another.",
+}
+
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
@@ -54,19 +61,12 @@ def create_user(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < passwords.MIN_LENGTH:
-        raise click.ClickException(
-            f"The password needs at least {passwords.MIN_LENGTH} characters."
-        )
-    if len(password) > passwords.MAX_LENGTH:
-        raise click.ClickException(
-            f"The password may have at most {passwords.MAX_LENGTH} characters."
-        )
-    if passwords.is_common(password):
-        raise click.ClickException("That password is too common; choose another.")
+    problem = passwords.policy_problem(password)
+    if problem is not None:
+        raise click.ClickException(PASSWORD_PROBLEMS[problem])
     user = services.create_user(
         email=email,
-        password=password,
+        password_hash=passwords.hash_password(password),
         display_name=display_name or normalize_email(email),
         role=Role(role),
         locale=locale,

@@ -32,6 +32,18 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value is not None else default
 
 
+#: ``WIRNET_<name>`` → config key, for the settings taken as strings.
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "MAIL_URL": "MAIL_URL",
+    "MAIL_FROM": "MAIL_FROM",
+    "RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
+    "REGION_FILE": "REGION_FILE",
+    "CENTRE_NAME": "CENTRE_NAME",
+}
+
+
 class Config:
     ENV_NAME = "production"
     DEBUG = False
@@ -92,21 +104,9 @@ class Config:
     @classmethod
     def from_env(cls) -> dict:
         """Read the environment into a mapping for ``app.config.update``."""
-        values: dict = {}
-        if (url := _env("DATABASE_URL")) is not None:
-            values["SQLALCHEMY_DATABASE_URI"] = url
-        if (key := _env("SECRET_KEY")) is not None:
-            values["SECRET_KEY"] = key
-        if (url := _env("MAIL_URL")) is not None:
-            values["MAIL_URL"] = url
-        if (sender := _env("MAIL_FROM")) is not None:
-            values["MAIL_FROM"] = sender
-        if (url := _env("RATELIMIT_STORAGE_URL")) is not None:
-            values["RATELIMIT_STORAGE_URI"] = url
-        if (path := _env("REGION_FILE")) is not None:
-            values["REGION_FILE"] = path
-        if (name := _env("CENTRE_NAME")) is not None:
-            values["CENTRE_NAME"] = name
+        values = {
+            key: value for name, key in ENVIRONMENT.items() if (value := _env(name)) is not None
+        }
         values["PROXY_FIX"] = _env_int("PROXY_FIX", cls.PROXY_FIX)
         return values
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import random
 
 from flask import current_app
+from sqlalchemy import select
 
-from wirnet.auth import passwords
-from wirnet.auth.models import Consent, ConsentKind, Role, User
-from wirnet.db_types import utcnow
+from wirnet.auth import passwords, services
+from wirnet.auth.models import Role, User
 from wirnet.extensions import db
 from wirnet.regions import load_municipalities
 
@@ -82,25 +82,15 @@ LAST_NAMES = [
 ]
 
 
-def _add_user(email: str, name: str, role: Role, locale: str, password_hash: str) -> bool:
-    if User.by_email(email) is not None:
+def _add_user(
+    existing: set[str], email: str, name: str, role: Role, locale: str, password_hash: str
+) -> bool:
+    if email in existing:
         return False
-    now = utcnow()
-    user = User(
-        email=email,
-        password_hash=password_hash,
-        display_name=name,
-        role=role,
-        locale=locale,
-        email_confirmed_at=now,
+    user = services.create_user(
+        email=email, password_hash=password_hash, display_name=name, role=role, locale=locale
     )
-    user.consents.append(
-        Consent(
-            kind=ConsentKind.PRIVACY_NOTICE,
-            notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
-        )
-    )
-    db.session.add(user)
+    services.give_consent(user, current_app.config["PRIVACY_NOTICE_VERSION"])
     return True
 
 
@@ -109,12 +99,13 @@ def load_demo_data(*, volunteers: int = 12, seed: int = 2026) -> int:
     rng = random.Random(seed)
     created = load_municipalities(current_app.config["REGION_FILE"])
     password_hash = passwords.hash_password(DEMO_PASSWORD)
+    existing = set(db.session.scalars(select(User.email)))
     for email, name, role, locale in FIXED_ACCOUNTS:
-        created += _add_user(email, name, role, locale, password_hash)
+        created += _add_user(existing, email, name, role, locale, password_hash)
     for number in range(1, volunteers + 1):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         locale = rng.choice(["de", "de", "ar", "en"])
         email = f"volunteer{number:03d}@example.org"
-        created += _add_user(email, name, Role.VOLUNTEER, locale, password_hash)
+        created += _add_user(existing, email, name, Role.VOLUNTEER, locale, password_hash)
     db.session.flush()
     return created

@@ -37,7 +37,7 @@ def text_direction(locale: str) -> str:
 @cache
 def native_name(code: str) -> str:
     """A language's name in that language, as CLDR spells it ("العربية", "Deutsch")."""
-    name = Locale.parse(code).get_display_name(code) or code
+    name = language_name(code, code)
     return name[:1].upper() + name[1:]
 
 

@@ -51,6 +51,10 @@ def read_region_file(path: str | Path) -> list[MunicipalityRow]:
         ]
 
 
+def municipality_names() -> list[str]:
+    return list(db.session.scalars(select(Municipality.name).order_by(Municipality.name)))
+
+
 def load_municipalities(path: str | Path) -> int:
     """Insert or update the municipalities from ``path``; returns how many changed."""
     existing = {m.ags: m for m in db.session.scalars(select(Municipality))}

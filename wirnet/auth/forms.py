@@ -9,17 +9,23 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from wirnet.auth import passwords
 from wirnet.forms import WirnetForm
 
+PASSWORD_PROBLEMS = {
+    passwords.Problem.TOO_SHORT: _l("Use at least %(min)d characters.", min=passwords.MIN_LENGTH),
+    passwords.Problem.TOO_LONG: _l("Use at most %(max)d characters.", max=passwords.MAX_LENGTH),
+    passwords.Problem.TOO_COMMON: _l(
+        "This password is one of the most common ones and easy to guess. Choose another."
+    ),
+}
+
 
 def _password_policy(form, field) -> None:
-    value = field.data or ""
-    if len(value) < passwords.MIN_LENGTH:
-        raise ValidationError(_l("Use at least %(min)d characters.", min=passwords.MIN_LENGTH))
-    if len(value) > passwords.MAX_LENGTH:
-        raise ValidationError(_l("Use at most %(max)d characters.", max=passwords.MAX_LENGTH))
-    if passwords.is_common(value):
-        raise ValidationError(
-            _l("This password is one of the most common ones and easy to guess. Choose another.")
-        )
+    problem = passwords.policy_problem(field.data or "")
+    if problem is not None:
+        raise ValidationError(PASSWORD_PROBLEMS[problem])
+
+
+def _too_long(limit: int):
+    return Length(max=limit, message=_l("Use at most %(max)d characters.", max=limit))
 
 
 def _email_field(label) -> EmailField:
@@ -27,7 +33,7 @@ def _email_field(label) -> EmailField:
         label,
         validators=[
             DataRequired(message=_l("Please enter your e-mail address.")),
-            Length(max=254),
+            _too_long(254),
             Email(message=_l("Please enter a valid e-mail address, such as name@example.org.")),
         ],
         render_kw={"autocomplete": "email", "inputmode": "email"},
@@ -58,7 +64,7 @@ def _new_password_fields():
 class SignupForm(WirnetForm):
     display_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(message=_l("Please enter your name.")), Length(max=120)],
+        validators=[DataRequired(message=_l("Please enter your name.")), _too_long(120)],
         description=_l("How the centre and other volunteers will address you."),
         render_kw={"autocomplete": "name"},
     )
@@ -101,7 +107,7 @@ class ConfirmForm(WirnetForm):
 class ProfileForm(WirnetForm):
     display_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(message=_l("Please enter your name.")), Length(max=120)],
+        validators=[DataRequired(message=_l("Please enter your name.")), _too_long(120)],
         render_kw={"autocomplete": "name"},
     )
     locale = SelectField(_l("Preferred language"), choices=[])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, select
@@ -64,6 +64,10 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r) for r in roles}
+
+    def session_token_expired(self, max_age: timedelta) -> bool:
+        """An older token no longer opens a session, remembered or not."""
+        return self.session_token_issued_at < utcnow() - max_age
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import unicodedata
 from functools import cache
 
@@ -55,3 +56,20 @@ def _common_passwords() -> frozenset[str]:
 
 def is_common(password: str) -> bool:
     return _normalise(password).casefold() in _common_passwords()
+
+
+class Problem(enum.Enum):
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    TOO_COMMON = "too_common"
+
+
+def policy_problem(password: str) -> Problem | None:
+    """The password policy, in one place: what is wrong with ``password``, if anything."""
+    if len(password) < MIN_LENGTH:
+        return Problem.TOO_SHORT
+    if len(password) > MAX_LENGTH:
+        return Problem.TOO_LONG
+    if is_common(password):
+        return Problem.TOO_COMMON
+    return None

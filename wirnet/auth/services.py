@@ -6,10 +6,10 @@ Services flush and audit; the view commits. None of them reads ``flask.request``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import Enum
 
 from flask import current_app, url_for
+from sqlalchemy import func, select
 
 from wirnet import audit
 from wirnet.auth import passwords, tokens
@@ -67,10 +67,17 @@ def sign_up(data: SignupData, notice_version: str) -> User | None:
     )
     db.session.add(user)
     db.session.flush()
-    user.consents.append(Consent(kind=ConsentKind.PRIVACY_NOTICE, notice_version=notice_version))
+    give_consent(user, notice_version)
     audit.record("user.signed_up", actor=user, obj=user)
     _send_confirmation(user)
     return user
+
+
+def give_consent(user: User, notice_version: str) -> Consent:
+    """Record the user's consent to this version of the privacy notice."""
+    consent = Consent(kind=ConsentKind.PRIVACY_NOTICE, notice_version=notice_version)
+    user.consents.append(consent)
+    return consent
 
 
 class ConfirmResult(Enum):
@@ -127,11 +134,9 @@ def authenticate(email: str, password: str) -> tuple[LoginOutcome, User | None]:
 
 
 def record_login(user: User) -> None:
-    now = utcnow()
-    max_age = current_app.config["REMEMBER_COOKIE_DURATION"]
-    if user.session_token_issued_at < now - max_age:
+    if user.session_token_expired(current_app.config["REMEMBER_COOKIE_DURATION"]):
         user.rotate_session_token()  # an old token would make a remember-me cookie useless
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     audit.record("user.logged_in", actor=user, obj=user)
     db.session.flush()
 
@@ -272,6 +277,19 @@ def set_locale(user: User, locale: str) -> None:
     db.session.flush()
 
 
+def active_accounts_by_role() -> dict[Role, int]:
+    rows = db.session.execute(
+        select(User.role, func.count()).where(User.active).group_by(User.role)
+    )
+    return dict(rows.all())
+
+
+def unconfirmed_accounts() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.email_confirmed_at.is_(None))
+    )
+
+
 def deactivate(user: User, actor: User) -> None:
     user.active = False
     user.rotate_session_token()
@@ -280,12 +298,15 @@ def deactivate(user: User, actor: User) -> None:
 
 
 def create_user(
-    *, email: str, password: str, display_name: str, role: Role, locale: str = "de"
+    *, email: str, password_hash: str, display_name: str, role: Role, locale: str = "de"
 ) -> User:
-    """An account made by an administrator (CLI, demo data): confirmed, no consent mail."""
+    """An account made by an administrator (CLI, demo data): confirmed, no confirmation mail.
+
+    Takes the hash, so that demo data can hash its one shared password once.
+    """
     user = User(
         email=normalize_email(email),
-        password_hash=passwords.hash_password(password),
+        password_hash=password_hash,
         display_name=display_name,
         role=role,
         locale=locale,
@@ -295,7 +316,3 @@ def create_user(
     db.session.flush()
     audit.record("user.created", obj=user, role=str(role))
     return user
-
-
-def token_still_fresh(user: User, max_age: timedelta) -> bool:
-    return user.session_token_issued_at >= utcnow() - max_age

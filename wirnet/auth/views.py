@@ -237,7 +237,6 @@ def confirm_email_change(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         if not services.confirm_email_change(user, new_email):
-            db.session.rollback()
             flash(_("This address is already used by another account."), "error")
             return redirect(url_for("main.index"))
         db.session.commit()

@@ -2,22 +2,21 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from wirnet.auth import services as auth_services
-from wirnet.auth.models import Role, User
+from wirnet.auth.models import Role
 from wirnet.extensions import db
 from wirnet.i18n import LANGUAGE_COOKIE, switcher_choices
 from wirnet.main import bp
 from wirnet.main.forms import LanguageForm
-from wirnet.regions import Municipality
+from wirnet.regions import municipality_names
 from wirnet.security import safe_next
 
 
 @bp.get("/")
 def index():
-    municipalities = db.session.scalars(select(Municipality.name).order_by(Municipality.name))
-    return render_template("main/index.html", municipalities=list(municipalities))
+    return render_template("main/index.html", municipalities=municipality_names())
 
 
 @bp.get("/privacy")
@@ -32,13 +31,8 @@ def home():
     role = current_user.role
     context: dict = {}
     if role in (Role.COORDINATOR, Role.ADMIN):
-        rows = db.session.execute(
-            select(User.role, func.count()).where(User.active).group_by(User.role)
-        )
-        context["counts"] = dict(rows.all())
-        context["unconfirmed"] = db.session.scalar(
-            select(func.count()).select_from(User).where(User.email_confirmed_at.is_(None))
-        )
+        context["counts"] = auth_services.active_accounts_by_role()
+        context["unconfirmed"] = auth_services.unconfirmed_accounts()
     return render_template(f"main/home_{role.value}.html", **context)
 
 
