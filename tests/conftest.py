@@ -18,8 +18,8 @@ from flask_sqlalchemy.session import Session as FlaskSession
 
 from tests.factories import UserFactory
 from wirnet import create_app
-from wirnet.auth.models import Role
 from wirnet.extensions import db
+from wirnet.roles import Role
 
 TEST_DATABASE_URL = os.environ.get("WIRNET_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("WIRNET_TEST_REDIS_URL")

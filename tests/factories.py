@@ -8,9 +8,10 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from wirnet.auth import passwords
-from wirnet.auth.models import Role, User
+from wirnet.auth.models import User
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
+from wirnet.roles import Role
 
 PASSWORD = "a long and unusual test phrase"
 

@@ -151,9 +151,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from wirnet.auth.models import Role
     from wirnet.i18n import native_name, switcher_choices, text_direction
     from wirnet.main.forms import LanguageForm
+    from wirnet.roles import Role
     from wirnet.sanitize import sanitize_html
 
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -9,8 +9,9 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from wirnet.auth import passwords
-from wirnet.auth.models import Role, User
+from wirnet.auth.models import User
 from wirnet.extensions import db
+from wirnet.roles import Role
 
 #: The operator's terminal speaks English; the forms say the same in the user's language.
 PASSWORD_PROBLEMS = {

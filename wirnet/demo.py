@@ -11,9 +11,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from wirnet.auth import passwords, services
-from wirnet.auth.models import Role, User
+from wirnet.auth.models import User
 from wirnet.extensions import db
 from wirnet.regions import load_municipalities
+from wirnet.roles import Role
 
 DEMO_PASSWORD = "wirnet-demo"  # noqa: S105 - documented in the README, demo only
 

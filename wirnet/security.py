@@ -12,7 +12,7 @@ from flask import Flask, abort, current_app, flash, redirect, request, session, 
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from wirnet.auth.models import Role
+from wirnet.roles import Role
 
 #: The one list of endpoints reachable without logging in. Everything else needs a log-in.
 PUBLIC_ENDPOINTS = frozenset(

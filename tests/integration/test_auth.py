@@ -12,8 +12,9 @@ from tests.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import last_link, outbox, page
 from wirnet.auth import passwords
-from wirnet.auth.models import ConsentKind, Role, User
+from wirnet.auth.models import ConsentKind, User
 from wirnet.extensions import db
+from wirnet.roles import Role
 
 EN = {"Accept-Language": "en"}
 NEW_PASSWORD = "Kaffee am Fluss 2026"

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import UserFactory
 from wirnet import create_app, i18n_check
-from wirnet.auth.models import Consent, Role, User
+from wirnet.auth.models import Consent, User
 from wirnet.config import TestConfig
 from wirnet.extensions import db
 from wirnet.regions import Municipality
+from wirnet.roles import Role
 
 DEMO_LOGINS = {
     "admin@example.org": Role.ADMIN,

@@ -1,4 +1,4 @@
-from wirnet.auth.models import Role
+from wirnet.roles import Role
 
 
 def test_public_page_explains_the_centre_and_how_to_volunteer(client):

@@ -12,13 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wirnet.db_types import UTCDateTime, utcnow
 from wirnet.extensions import db
-
-
-class Role(enum.StrEnum):
-    VOLUNTEER = "volunteer"
-    ORG_MEMBER = "org_member"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
+from wirnet.roles import Role
 
 
 def new_session_token() -> str:

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from wirnet import audit
 from wirnet.auth import passwords, tokens
-from wirnet.auth.models import Consent, ConsentKind, Role, User, normalize_email
+from wirnet.auth.models import Consent, ConsentKind, User, normalize_email
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
 from wirnet.mail.outbox import queue_email, render_message
+from wirnet.roles import Role
 
 
 @dataclass(frozen=True)

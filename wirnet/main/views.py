@@ -5,12 +5,12 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from wirnet.auth import services as auth_services
-from wirnet.auth.models import Role
 from wirnet.extensions import db
 from wirnet.i18n import LANGUAGE_COOKIE, switcher_choices
 from wirnet.main import bp
 from wirnet.main.forms import LanguageForm
 from wirnet.regions import municipality_names
+from wirnet.roles import Role
 from wirnet.security import safe_next
 
 
