@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from babel import Locale
-from flask import current_app, has_request_context, request
+from flask import Response, current_app, has_request_context, request
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "wirnet_lang"
@@ -26,7 +27,38 @@ def select_locale() -> str:
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in supported:
         return cookie
-    return request.accept_languages.best_match(supported) or default
+    return best_accepted(request.accept_languages, supported) or default
+
+
+def best_accepted(accepted: Iterable[tuple[str, float]], supported: Iterable[str]) -> str | None:
+    """The supported locale the browser prefers most, matching by language where no exact
+    locale fits: ``ar-IQ,en;q=0.5`` gets Arabic, not English, when only ``ar`` is shipped."""
+    by_tag = {code.lower().replace("_", "-"): code for code in supported}
+    by_language = {tag.split("-")[0]: code for tag, code in reversed(by_tag.items())}
+    for tag, quality in sorted(accepted, key=lambda item: -item[1]):
+        if quality <= 0:
+            continue
+        tag = tag.lower().replace("_", "-")
+        if tag in by_tag:
+            return by_tag[tag]
+        if tag.split("-")[0] in by_language:
+            return by_language[tag.split("-")[0]]
+    return None
+
+
+def remember_locale(response: Response, locale: str) -> Response:
+    """Keep the chosen language in the switcher's cookie, so that it outlives the session
+    (the pages after a sign-up or a log-out stay in the language the person chose)."""
+    if locale in supported_locales():
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            locale,
+            max_age=365 * 24 * 3600,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 @cache

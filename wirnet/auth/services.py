@@ -221,9 +221,11 @@ def request_email_change(user: User, current_password: str, new_email: str) -> b
     new_email = normalize_email(new_email)
     if new_email == user.email:
         return True
-    if User.by_email(new_email) is not None:
-        # Tell the owner of that address, not the requester: no enumeration.
-        queue_email("email_change_taken", to=new_email, locale=user.locale)
+    owner = User.by_email(new_email)
+    if owner is not None:
+        # Tell the owner of that address, in the owner's language, not the requester: no
+        # enumeration.
+        queue_email("email_change_taken", to=owner.email, locale=owner.locale, user=owner)
         return True
     token = tokens.make_token(
         tokens.CHANGE_EMAIL,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -18,7 +19,7 @@ from wirnet.auth.forms import (
     SignupForm,
 )
 from wirnet.extensions import db
-from wirnet.i18n import select_locale, switcher_choices
+from wirnet.i18n import remember_locale, select_locale, switcher_choices
 from wirnet.ratelimit import rate_limited
 from wirnet.security import safe_next, start_session
 
@@ -43,7 +44,7 @@ def signup():
             notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
         )
         db.session.commit()
-        return redirect(url_for("auth.signup_sent"))
+        return remember_locale(redirect(url_for("auth.signup_sent")), form.locale.data)
     return render_template("auth/signup.html", form=form), 200 if not form.errors else 422
 
 
@@ -89,8 +90,11 @@ def login():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             start_session(remember=form.remember.data)
-            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(safe_next(form.next.data, url_for("main.home")))
+            # The pages from now on follow the account's language, so the greeting does too.
+            with force_locale(user.locale):
+                flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            target = redirect(safe_next(form.next.data, url_for("main.home")))
+            return remember_locale(target, user.locale)
         db.session.commit()  # a rehash or a new confirmation mail
         if outcome is services.LoginOutcome.UNCONFIRMED:
             flash(
@@ -182,8 +186,9 @@ def update_profile():
     if form.validate_on_submit():
         services.update_profile(current_user, form.display_name.data, form.locale.data)
         db.session.commit()
-        flash(_("Your settings are saved."), "success")
-        return redirect(url_for("auth.account"))
+        with force_locale(form.locale.data):
+            flash(_("Your settings are saved."), "success")
+        return remember_locale(redirect(url_for("auth.account")), form.locale.data)
     return render_template("auth/account.html", **forms), 422
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from wirnet.auth import services as auth_services
 from wirnet.extensions import db
-from wirnet.i18n import LANGUAGE_COOKIE, switcher_choices
+from wirnet.i18n import remember_locale, switcher_choices
 from wirnet.main import bp
 from wirnet.main.forms import LanguageForm
 from wirnet.regions import municipality_names
@@ -43,15 +43,7 @@ def set_language():
     target = safe_next(form.next.data, url_for("main.index"))
     if not form.validate_on_submit():
         return redirect(target)
-    response = redirect(target)
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        form.locale.data,
-        max_age=365 * 24 * 3600,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
+    response = remember_locale(redirect(target), form.locale.data)
     if current_user.is_authenticated:
         auth_services.set_locale(current_user, form.locale.data)
         db.session.commit()

@@ -1,0 +1,130 @@
+"""The right language, every time: after log-in, after sign-up and log-out, in e-mails to
+another person, and for browsers that ask for a regional variant."""
+
+from __future__ import annotations
+
+from gettext import c2py
+
+import pytest
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from tests.conftest import log_in
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import outbox, page
+from wirnet.config import PROJECT_ROOT
+from wirnet.i18n import LANGUAGE_COOKIE
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+DE = {"Accept-Language": "de-DE,de;q=0.9"}
+
+
+def translated(locale: str, message_id: str) -> str:
+    text = Translations.load(str(TRANSLATIONS), [locale]).gettext(message_id)
+    if text == message_id:
+        pytest.skip(f"the {locale} catalog is not compiled yet (make babel)")
+    return text
+
+
+def language_cookie(client) -> str | None:
+    cookie = client.get_cookie(LANGUAGE_COOKIE)
+    return cookie.value if cookie else None
+
+
+def test_the_welcome_after_log_in_is_in_the_accounts_language(client):
+    user = UserFactory(locale="ar", display_name="Rana")
+    response = client.post(
+        "/auth/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers=DE,
+        follow_redirects=True,
+    )
+    html = page(response)
+    assert translated("ar", "Welcome, %(name)s.") % {"name": "Rana"} in html
+    assert "Willkommen" not in html
+    # The log-in also remembers the account's language for the pages after a log-out.
+    assert language_cookie(client) == "ar"
+
+
+def test_the_language_chosen_at_sign_up_stays_after_it(client):
+    response = client.post(
+        "/auth/signup",
+        data={
+            "display_name": "Amal",
+            "email": "amal@example.org",
+            "password": "Kaffee am Fluss 2026",
+            "password_confirm": "Kaffee am Fluss 2026",
+            "locale": "ar",
+            "privacy_consent": "y",
+        },
+        headers=DE,
+    )
+    assert response.status_code == 302
+    assert language_cookie(client) == "ar"
+    html = page(client.get("/auth/signup/sent", headers=DE))
+    assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_the_language_stays_after_log_out(app):
+    user = UserFactory(locale="ar")
+    client = app.test_client()
+    client.post("/auth/login", data={"email": user.email, "password": PASSWORD}, headers=DE)
+    client.post("/auth/logout")
+    assert '<html lang="ar" dir="rtl">' in page(client.get("/", headers=DE))
+
+
+def test_saving_the_account_language_switches_the_cookie_too(app):
+    user = UserFactory(locale="de")
+    client = app.test_client()
+    log_in(client, user)
+    client.post(
+        "/auth/account/profile",
+        data={"profile-display_name": user.display_name, "profile-locale": "ar"},
+        headers=DE,
+    )
+    assert language_cookie(client) == "ar"
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("ar-IQ,en;q=0.5", "ar"),  # Iraqi Arabic: no exact catalog, but Arabic beats English
+        ("de-AT,en;q=0.8", "de"),
+        ("en-GB,ar;q=0.9", "en"),
+        ("fr-FR,ar;q=0.3", "ar"),  # no French: the next language the browser accepts
+        ("ja", "de"),  # nothing fits: the default
+    ],
+)
+def test_browsers_get_their_language_matched_by_language(client, accept, expected):
+    html = page(client.get("/", headers={"Accept-Language": accept}))
+    assert f'<html lang="{expected}"' in html
+
+
+def test_the_owner_of_a_taken_address_is_told_in_their_own_language(client):
+    owner = UserFactory(email="owner@example.org", locale="ar")
+    requester = UserFactory(locale="de")
+    log_in(client, requester)
+    client.post(
+        "/auth/account/email",
+        data={"email-new_email": "owner@example.org", "email-current_password": PASSWORD},
+    )
+    [message] = outbox(to=owner.email, template="email_change_taken")
+    assert message.locale == "ar"
+    subject = translated("ar", "Your e-mail address was entered on WIRnet")
+    assert message.subject == subject
+
+
+def test_arabic_plural_forms_follow_cldr():
+    """Form 4 is CLDR's "many" (11–99), form 5 "other" (100, 101, …), as every Arabic
+    catalog and translation tool expects; the zero form has no bare "0"."""
+    path = TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po"
+    with open(path, "rb") as handle:
+        catalog = read_po(handle, locale="ar")
+    expected = get_plural("ar")
+    assert catalog.num_plurals == expected.num_plurals
+    ours, cldr = c2py(catalog.plural_expr), c2py(expected.plural_expr)
+    assert [ours(n) for n in range(250)] == [cldr(n) for n in range(250)]
+    for message in catalog:
+        if isinstance(message.id, tuple) and "%(num)d" in message.id[0]:
+            assert not message.string[0].startswith("%(num)d"), message.id
