@@ -1,4 +1,5 @@
-"""``flask --app wirnet …`` commands: demo-data, create-user, outbox, regions, babel-check."""
+"""``flask --app wirnet …`` commands: demo-data, create-user, outbox, regions, qualifications,
+babel-check."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(outbox)
     app.cli.add_command(regions)
+    app.cli.add_command(qualifications)
     app.cli.add_command(babel_check)
 
 
@@ -112,7 +114,7 @@ def outbox_send(loop: bool, interval: int) -> None:
     """Deliver pending messages over SMTP (WIRNET_MAIL_URL)."""
     import time
 
-    from wirnet.mail.sender import SMTPTransport, send_pending
+    from wirnet.mail.sender import send_pending, transport_from_config
 
     url = current_app.config.get("MAIL_URL")
     if not url:
@@ -121,7 +123,7 @@ def outbox_send(loop: bool, interval: int) -> None:
             "Set it to smtp://user:password@host:port, or read them with `flask outbox show`."
         )
     while True:
-        transport = SMTPTransport(url, current_app.config["MAIL_FROM"])
+        transport = transport_from_config(current_app.config)
         report = send_pending(transport, max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"])
         click.echo(f"sent {report.sent}, failed {report.failed}, gave up {report.gave_up}")
         if not loop:
@@ -142,6 +144,25 @@ def regions_load() -> None:
     changed = load_municipalities(current_app.config["REGION_FILE"])
     db.session.commit()
     click.echo(f"{changed} municipalities added or updated.")
+
+
+@click.group()
+def qualifications() -> None:
+    """The qualification catalogue (wirnet/data/qualifications.toml)."""
+
+
+@qualifications.command("load")
+@click.option("--file", "path", default=None, help="Another catalogue file (TOML).")
+def qualifications_load(path: str | None) -> None:
+    """Load or update the qualification types from the catalogue file."""
+    from wirnet.volunteers.catalogue import DEFAULT_FILE, CatalogueError, load_catalogue
+
+    try:
+        changed = load_catalogue(path or DEFAULT_FILE)
+    except (CatalogueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"{changed} qualification types added or updated.")
 
 
 @click.command("babel-check")

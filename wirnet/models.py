@@ -4,5 +4,31 @@ from wirnet.audit import AuditEntry
 from wirnet.auth.models import Consent, User
 from wirnet.mail.models import OutboxMessage
 from wirnet.regions import Municipality
+from wirnet.volunteers.models import (
+    Absence,
+    AvailabilitySlot,
+    ConflictOfInterest,
+    ImportBatch,
+    IntakeNote,
+    LanguageSkill,
+    Qualification,
+    QualificationType,
+    VolunteerProfile,
+)
 
-__all__ = ["AuditEntry", "Consent", "Municipality", "OutboxMessage", "User"]
+__all__ = [
+    "Absence",
+    "AuditEntry",
+    "AvailabilitySlot",
+    "ConflictOfInterest",
+    "Consent",
+    "ImportBatch",
+    "IntakeNote",
+    "LanguageSkill",
+    "Municipality",
+    "OutboxMessage",
+    "Qualification",
+    "QualificationType",
+    "User",
+    "VolunteerProfile",
+]
