@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wirnet
+# `make run PORT=5050` serves on another port.
+PORT ?= 5000
 
 .PHONY: run test lint format babel compile chromium clean install install-test bench
 
@@ -24,12 +26,15 @@ install-test: $(VENV)/.installed-test
 compile: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d translations -D messages
 
+# One process with threads: the rate limits count in that process's memory (memory://),
+# so a second process would double every limit. Production shares Redis instead.
 run: install compile
-	WIRNET_ENV=local $(FLASK) db upgrade
-	WIRNET_ENV=local $(FLASK) demo-data
-	@echo "WIRnet: http://127.0.0.1:5000  (log-ins in README.md; password wirnet-demo)"
-	WIRNET_ENV=local $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - \
-	  'wirnet:create_app()'
+	WIRNET_ENV=local WIRNET_PORT=$(PORT) $(FLASK) db upgrade
+	WIRNET_ENV=local WIRNET_PORT=$(PORT) $(FLASK) demo-data
+	@echo "WIRnet: http://127.0.0.1:$(PORT)  (log-ins in README.md; password wirnet-demo)"
+	WIRNET_ENV=local WIRNET_PORT=$(PORT) $(BIN)/gunicorn --workers 1 --threads 8 \
+	  --bind 127.0.0.1:$(PORT) --access-logfile - \
+	  --logger-class wirnet.gunicorn_logging.RedactingLogger 'wirnet:create_app()'
 
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \

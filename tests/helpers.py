@@ -35,3 +35,8 @@ def last_link(to: str, template: str) -> str:
 
 def page(response) -> str:
     return response.get_data(as_text=True)
+
+
+def text(response) -> str:
+    """The page without the ``<bdi>`` isolation of names and addresses, to match sentences."""
+    return page(response).replace("<bdi>", "").replace("</bdi>", "")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask.helpers import get_debug_flag
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, user_loaded_from_cookie
@@ -16,9 +17,17 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wirnet import config as config_module
-from wirnet import ratelimit
+from wirnet import ratelimit, request_body
 from wirnet.config import PROJECT_ROOT, Config, ConfigError, local_secret_key
 from wirnet.extensions import babel, csrf, db, login_manager, migrate
+from wirnet.log_redaction import RedactTokensFilter
+from wirnet.urls import base_host, check_base_url
+
+#: Status codes with a page of their own in templates/errors/ (any other: 500.html).
+ERROR_PAGES = (400, 403, 404, 405, 413, 415, 429)
+
+#: The shortest WIRNET_SECRET_KEY production accepts.
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
@@ -37,6 +46,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     _check_config(app)
+    app.logger.addFilter(RedactTokensFilter())  # "Exception on /auth/reset/<token>"
     if app.config["PROXY_FIX"]:
         count = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -44,6 +54,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     ratelimit.init_app(app)  # after the blueprints: it wraps their marked views
+    request_body.init_app(app)  # its check runs before every other before_request
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -62,8 +73,24 @@ def _check_config(app: Flask) -> None:
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`). "
                 "For a local demo use `make run` (WIRNET_ENV=local)."
             )
-        if app.debug or app.config.get("DEBUG"):
+        if len(app.config["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"WIRNET_SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters. "
+                "Use a long random value (e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        # ``flask run`` sets app.debug only after create_app, from FLASK_DEBUG (which
+        # ``flask --debug`` sets too); security.guard refuses requests if it is on anyway.
+        if app.debug or app.config.get("DEBUG") or get_debug_flag():
             raise ConfigError("Debug mode must not be on in production (unset FLASK_DEBUG).")
+    base_url = check_base_url(app.config.get("BASE_URL"), require_https=env == "production")
+    app.config["BASE_URL"] = base_url
+    if app.config.get("ALLOWED_HOSTS") is None:
+        # Requests for any other host are refused (400; /healthz answers any): security.py.
+        hosts = [base_host(base_url)]
+        if env != "production":
+            hosts += ["localhost", "127.0.0.1"]
+        app.config["ALLOWED_HOSTS"] = list(dict.fromkeys(hosts))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 
@@ -125,13 +152,21 @@ def _tune_sqlite(engine: Any) -> None:
 
 def register_blueprints(app: Flask) -> None:
     # Importing the views registers their routes on the blueprints.
+    from wirnet.admin import bp as admin_bp
+    from wirnet.admin import views as _admin_views  # noqa: F401
     from wirnet.auth import bp as auth_bp
     from wirnet.auth import views as _auth_views  # noqa: F401
     from wirnet.main import bp as main_bp
     from wirnet.main import views as _main_views  # noqa: F401
+    from wirnet.volunteers import bp as volunteers_bp
+    from wirnet.volunteers import views as _volunteer_views  # noqa: F401
+    from wirnet.volunteers import views_coordinator as _coordinator_views  # noqa: F401
+    from wirnet.volunteers import views_import as _volunteer_import_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(volunteers_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -139,10 +174,10 @@ def register_errorhandlers(app: Flask) -> None:
         code = error.code or 500
         if code >= 500:
             db.session.rollback()
-        template = f"errors/{code}.html" if code in (400, 403, 404, 405, 429) else "errors/500.html"
+        template = f"errors/{code}.html" if code in ERROR_PAGES else "errors/500.html"
         return render_template(template, code=code), code
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (*ERROR_PAGES, 500):
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(CSRFError)
@@ -151,6 +186,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from wirnet.bidi import isolate_filter
+    from wirnet.centre import load_centre, tel_link
     from wirnet.i18n import native_name, switcher_choices, text_direction
     from wirnet.main.forms import LanguageForm
     from wirnet.roles import Role
@@ -161,6 +198,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["sanitize"] = sanitize_html
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["isolate"] = isolate_filter
+    app.jinja_env.filters["tel_link"] = tel_link
+    # Read once at start-up: a wrong centre file stops the start with a clear message.
+    centre = app.extensions["wirnet.centre"] = load_centre(app.config["CENTRE_FILE"])
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:
@@ -177,6 +218,7 @@ def register_template_helpers(app: Flask) -> None:
             "native_name": native_name,
             "Role": Role,
             "centre_name": app.config["CENTRE_NAME"],
+            "centre": centre,
             "current_user": current_user,
         }
 

@@ -1,5 +1,5 @@
 """``flask --app wirnet …`` commands: demo-data, create-user, outbox, regions, qualifications,
-babel-check."""
+reminders, babel-check."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(regions)
     app.cli.add_command(qualifications)
+    app.cli.add_command(reminders)
     app.cli.add_command(babel_check)
 
 
@@ -163,6 +164,36 @@ def qualifications_load(path: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"{changed} qualification types added or updated.")
+
+
+@click.group()
+def reminders() -> None:
+    """Reminders by e-mail (run `reminders send` once a day, e.g. from cron)."""
+
+
+@reminders.command("send")
+@click.option("--today", "on", default=None, help="Act as if today were this day (YYYY-MM-DD).")
+def reminders_send(on: str | None) -> None:
+    """Queue reminders of qualifications entering their renewal window (each once)."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from wirnet.volunteers.reminders import send_reminders
+
+    try:
+        today = (
+            date.fromisoformat(on)
+            if on
+            else datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+        )
+    except ValueError:
+        raise click.ClickException(f"--today {on!r} is not a date such as 2026-03-14.") from None
+    report = send_reminders(today=today)
+    db.session.commit()
+    click.echo(
+        f"{report.volunteers} volunteer reminder(s) and "
+        f"{report.coordinators} coordinator summary(ies) queued in the outbox."
+    )
 
 
 @click.command("babel-check")

@@ -41,6 +41,8 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
     "REGION_FILE": "REGION_FILE",
     "CENTRE_NAME": "CENTRE_NAME",
+    "BASE_URL": "BASE_URL",
+    "CENTRE_FILE": "CENTRE_FILE",
 }
 
 
@@ -51,7 +53,18 @@ class Config:
 
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(PROJECT_ROOT / "instance" / "wirnet.sqlite3")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: ``hide_parameters``: a failed statement's error text must not carry the bound values
+    #: (addresses, password hashes, session tokens) into the logs.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+
+    #: The site's public address, e.g. ``https://wirnet.example.org`` (a path prefix is
+    #: allowed). Every link in an e-mail is built from it, never from the request's Host;
+    #: requests for any other host are refused. Required in production.
+    BASE_URL: str | None = None
+    #: Hosts a request may name; None = BASE_URL's host (plus localhost and 127.0.0.1 outside
+    #: production). Not Flask's TRUSTED_HOSTS, which refuses before routing, so that neither
+    #: the error page nor /healthz (probed by IP address by load balancers) could answer.
+    ALLOWED_HOSTS: list[str] | None = None
 
     # Sessions live in signed cookies, so any number of processes can serve them.
     SESSION_COOKIE_NAME = "__Host-wirnet_session"
@@ -82,23 +95,44 @@ class Config:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "wirnet"
-    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_HEADERS_ENABLED = False  # a 429 still carries Retry-After (wirnet.ratelimit)
     RATELIMIT_ENABLED = True
-    #: Limits for log-in, sign-up and password reset: per client address and per account.
+    #: Redis away: log a warning and count in memory; never answer 500 because of it.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Every POST to log-in, sign-up, reset and the account forms, per client address.
     LIMIT_PER_ADDRESS = "20 per minute; 100 per hour"
-    LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour"
+    #: Failed log-ins (and every sign-up or reset request) for one account from one address.
+    LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per minute; 20 per hour"
+    #: The same for one account from anywhere: a ceiling against distributed guessing.
+    LIMIT_PER_ACCOUNT = "50 per hour"
+    #: Wrong current passwords (and e-mails sent) on the account page, per user.
+    LIMIT_PER_USER = "5 per minute; 20 per hour"
+    #: At most this many sign-up, confirmation and reset e-mails to one address an hour;
+    #: the rest are dropped silently (and audited), the answer stays the same.
+    MAIL_PER_ADDRESS_PER_HOUR = 3
+
+    #: Bodies are forms of a few fields; uploads will get their own, larger limit per route.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    #: The largest text part of a multipart form.
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
 
     MAIL_URL: str | None = None
     MAIL_FROM = "WIRnet <wirnet@localhost>"
     MAIL_MAX_ATTEMPTS = 8
 
     #: Version of the privacy notice users consent to; bump when the text changes.
-    PRIVACY_NOTICE_VERSION = "2026-11"
+    #: An ISO date (shown formatted for the reader's language); stored with each consent.
+    PRIVACY_NOTICE_VERSION = "2026-11-27"
     EMAIL_TOKEN_MAX_AGE = timedelta(hours=48)
     RESET_TOKEN_MAX_AGE = timedelta(hours=2)
+    #: How long the link in an imported volunteer's invitation works.
+    INVITATION_TOKEN_MAX_AGE = timedelta(days=14)
 
     REGION_FILE = str(PROJECT_ROOT / "wirnet" / "data" / "regions" / "landkreis-kassel.csv")
     CENTRE_NAME = "WIR-Vielfaltszentrum Landkreis Kassel"
+    #: Contact, imprint, data protection and retention (see the file: its values are examples).
+    CENTRE_FILE = str(PROJECT_ROOT / "wirnet" / "data" / "centre.toml")
     PROXY_FIX = 0
 
     @classmethod
@@ -108,6 +142,9 @@ class Config:
             key: value for name, key in ENVIRONMENT.items() if (value := _env(name)) is not None
         }
         values["PROXY_FIX"] = _env_int("PROXY_FIX", cls.PROXY_FIX)
+        if "BASE_URL" not in values and cls.ENV_NAME == "local":
+            # ``make run PORT=5050`` passes the port on as WIRNET_PORT.
+            values["BASE_URL"] = f"http://127.0.0.1:{_env_int('PORT', 5000)}"
         return values
 
 
@@ -132,6 +169,7 @@ class TestConfig(LocalConfig):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SERVER_NAME = "localhost"
+    BASE_URL = "http://localhost"
 
 
 def local_secret_key(instance_path: str) -> str:

@@ -3,8 +3,12 @@
 The rate limiter is the exception: each app builds its own, in ``wirnet.ratelimit``.
 """
 
+from typing import Any
+
+from flask import current_app
 from flask_babel import Babel
 from flask_login import LoginManager
+from flask_login.config import COOKIE_NAME
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -21,12 +25,31 @@ NAMING_CONVENTION = {
 }
 
 
+class WirnetLoginManager(LoginManager):
+    """Flask-Login, deleting the remember-me cookie with the attributes it was set with.
+
+    Flask-Login deletes it without ``Secure``; a browser ignores such a deletion for a
+    ``__Host-`` cookie, so the cookie (and the log-in) would outlive the log-out.
+    """
+
+    def _clear_cookie(self, response: Any) -> None:
+        config = current_app.config
+        response.delete_cookie(
+            config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME),
+            domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+            path=config.get("REMEMBER_COOKIE_PATH", "/"),
+            secure=config.get("REMEMBER_COOKIE_SECURE", False),
+            httponly=config.get("REMEMBER_COOKIE_HTTPONLY", True),
+            samesite=config.get("REMEMBER_COOKIE_SAMESITE"),
+        )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = LoginManager()
+login_manager = WirnetLoginManager()
 babel = Babel()
 csrf = CSRFProtect()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import threading
 from collections.abc import Mapping
 
 from bleach.linkifier import LinkifyFilter
@@ -66,25 +67,38 @@ def _link_policy(attrs: _Attrs, new: bool = False) -> _Attrs:
     return attrs
 
 
-# Linkifying inside the Cleaner pass (rather than a separate bleach.linkify call) means
-# generated links and user-written links go through the same callback in one parse, and
-# there is no second serialise/parse round-trip that could reintroduce markup.
-_cleaner = Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=dict(ALLOWED_ATTRIBUTES),
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[
-        functools.partial(
-            LinkifyFilter,
-            callbacks=[_link_policy],
-            # Code samples often contain URL-like strings that must stay verbatim.
-            skip_tags=["code"],
-            parse_email=True,
-        )
-    ],
-)
+def _new_cleaner() -> Cleaner:
+    # Linkifying inside the Cleaner pass (rather than a separate bleach.linkify call) means
+    # generated links and user-written links go through the same callback in one parse, and
+    # there is no second serialise/parse round-trip that could reintroduce markup.
+    return Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=dict(ALLOWED_ATTRIBUTES),
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[
+            functools.partial(
+                LinkifyFilter,
+                callbacks=[_link_policy],
+                # Code samples often contain URL-like strings that must stay verbatim.
+                skip_tags=["code"],
+                parse_email=True,
+            )
+        ],
+    )
+
+
+# bleach's Cleaner keeps parser state on itself and is not safe to share between threads
+# (``make run`` serves with threads): each thread builds and keeps its own.
+_local = threading.local()
+
+
+def _cleaner() -> Cleaner:
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        cleaner = _local.cleaner = _new_cleaner()
+    return cleaner
 
 
 def sanitize_html(text: str | None) -> Markup:
@@ -99,4 +113,4 @@ def sanitize_html(text: str | None) -> Markup:
     # Both are whitespace to the HTML parser, so the swap cannot change the markup.
     text = str(text).replace("\f", " ")
     # The cleaner's output is exactly what the allowlist above permits.
-    return Markup(_cleaner.clean(text))  # noqa: S704
+    return Markup(_cleaner().clean(text))  # noqa: S704

@@ -8,11 +8,15 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.sansio.utils import host_is_trusted
 
 from wirnet.roles import Role
+from wirnet.urls import base_url_for_path
+
+HEALTH_ENDPOINT = "main.healthz"
 
 #: The one list of endpoints reachable without logging in. Everything else needs a log-in.
 PUBLIC_ENDPOINTS = frozenset(
@@ -20,6 +24,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "static",
         "main.index",
         "main.privacy",
+        "main.contact",
+        "main.imprint",
         "main.healthz",
         "main.set_language",
         "auth.login",
@@ -29,6 +35,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.forgot_password",
         "auth.reset_password",
         "auth.confirm_email_change",
+        "volunteers.accept_invitation",
     }
 )
 
@@ -87,6 +94,17 @@ def start_session(remember: bool) -> None:
     session["remember_me"] = remember
 
 
+def renew_csrf_token() -> None:
+    """Drop the CSRF token at log-in and log-out; the next form gets a new one.
+
+    A token planted or read before the log-in (or left behind after the log-out) then no
+    longer works. Flask-WTF keeps the raw token in the session, the signed one in ``g``.
+    """
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)
+
+
 def _session_expired(now: float) -> bool:
     if session.get("remember_me"):
         return False  # the remember-me token's own age is checked by the user loader
@@ -100,11 +118,29 @@ def _session_expired(now: float) -> bool:
     )
 
 
+def check_host() -> None:
+    """The first ``before_request``: refuse a request for a host other than ``BASE_URL``'s.
+
+    Nothing is built from the Host header any more (e-mail links come from ``BASE_URL``),
+    but a request that names another host is not for this site. The health check answers
+    any host: load balancers probe it by the server's address.
+    """
+    if request.endpoint == HEALTH_ENDPOINT:
+        return
+    if not host_is_trusted(request.host, current_app.config["ALLOWED_HOSTS"]):
+        abort(400)
+
+
 def guard() -> Any:
     """``before_request``: HTTPS in production, session lifetimes, then deny by default."""
     config = current_app.config
-    if config["REQUIRE_HTTPS"] and not request.is_secure and request.endpoint != "main.healthz":
-        return redirect(request.url.replace("http://", "https://", 1), code=308)
+    if config["ENV_NAME"] == "production" and current_app.debug:
+        # Something turned debug on after the start-up check (``app.run(debug=True)``).
+        current_app.logger.error("Debug mode is on in production: refusing every request.")
+        abort(500)
+    if config["REQUIRE_HTTPS"] and not request.is_secure and request.endpoint != HEALTH_ENDPOINT:
+        # To the configured address, never to the Host the request named.
+        return redirect(base_url_for_path(request.full_path.rstrip("?")), code=308)
 
     public = request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None
     if request.endpoint == "static":
@@ -143,5 +179,6 @@ def set_security_headers(response: Any) -> Any:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, check_host)
     app.before_request(guard)
     app.after_request(set_security_headers)

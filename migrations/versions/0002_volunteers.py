@@ -339,8 +339,20 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_qualifications_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_qualifications_type_id"), ["type_id"], unique=False)
 
+    # The volunteer list sorts by lower(display_name), id (see USERS_BY_NAME in the models);
+    # PostgreSQL only, as in the models.
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_index(
+            "ix_users_display_name_lower",
+            "users",
+            [sa.text("lower(display_name)"), "id"],
+            unique=False,
+        )
+
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_users_display_name_lower", table_name="users")
 
     with op.batch_alter_table("qualifications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_qualifications_type_id"))

@@ -30,7 +30,16 @@ class PageStructure(HTMLParser):
 
 
 PAGES = {
-    "anonymous": ["/", "/privacy", "/auth/login", "/auth/signup", "/auth/forgot", "/nowhere"],
+    "anonymous": [
+        "/",
+        "/privacy",
+        "/contact",
+        "/imprint",
+        "/auth/login",
+        "/auth/signup",
+        "/auth/forgot",
+        "/nowhere",
+    ],
     "volunteer": ["/home", "/auth/account"],
     "org_member": ["/home"],
     "coordinator": ["/home"],

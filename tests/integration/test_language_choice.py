@@ -41,7 +41,7 @@ def test_the_welcome_after_log_in_is_in_the_accounts_language(client):
         follow_redirects=True,
     )
     html = page(response)
-    assert translated("ar", "Welcome, %(name)s.") % {"name": "Rana"} in html
+    assert translated("ar", "Welcome, %(name)s.") % {"name": "<bdi>Rana</bdi>"} in html
     assert "Willkommen" not in html
     # The log-in also remembers the account's language for the pages after a log-out.
     assert language_cookie(client) == "ar"

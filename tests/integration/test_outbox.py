@@ -295,6 +295,18 @@ def test_outbox_send_delivers_and_reports(app, monkeypatch):
     assert outbox(to="cli@example.org")[0].status is OutboxStatus.SENT
 
 
+def test_the_message_id_is_in_the_base_urls_domain(app, monkeypatch):
+    add_message("msgid@example.org")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://wirnet.example/wirnet")
+    with smtp_server() as (url, inbox):
+        monkeypatch.setitem(app.config, "MAIL_URL", url)
+        result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    [received] = inbox.messages
+    assert received["Message-ID"].startswith("<")
+    assert received["Message-ID"].endswith("@wirnet.example>")
+
+
 # --- Two senders at once (PostgreSQL) ---------------------------------------------------
 
 

@@ -38,7 +38,15 @@ def test_pages_are_light_enough_for_a_slow_phone_connection(client_as):
     css_size = len(css.data)
     css.close()
     for role, paths in {
-        "anonymous": ["/", "/privacy", "/auth/login", "/auth/signup", "/auth/forgot"],
+        "anonymous": [
+            "/",
+            "/privacy",
+            "/contact",
+            "/imprint",
+            "/auth/login",
+            "/auth/signup",
+            "/auth/forgot",
+        ],
         "volunteer": ["/home", "/auth/account"],
         "coordinator": ["/home"],
     }.items():

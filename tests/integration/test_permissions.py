@@ -9,6 +9,7 @@ to the user's overview).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,16 +30,33 @@ def logged_in(outcome):
     return {"anonymous": LOGIN, **dict.fromkeys(USERS, outcome)}
 
 
+def admin_only(outcome):
+    """Administration: only an administrator gets ``outcome``; other users 403."""
+    return {"anonymous": LOGIN, **dict.fromkeys(USERS, 403), "admin": outcome}
+
+
+def account_of(role: str, action: str = ""):
+    """The URL of an admin page about the ``users`` fixture's account of ``role``."""
+    return lambda users: f"/admin/accounts/{users[role].id}{action}"
+
+
+def url_of(url, users: dict) -> str:
+    """A matrix URL is a path, or a callable taking the ``users`` fixture (paths with an id)."""
+    return url(users) if callable(url) else url
+
+
 def anonymous_only(outcome):
     """Pages for visitors; a logged-in user is sent to the overview."""
     return {"anonymous": outcome, **dict.fromkeys(USERS, HOME)}
 
 
-# (endpoint, method): (url, data for POST, outcome per role)
-MATRIX: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
+# (endpoint, method): (url, data for POST, outcome per role); see ``url_of`` for the url.
+MATRIX: dict[tuple[str, str], tuple[str | Callable[[dict], str], dict | None, dict]] = {
     ("static", "GET"): ("/static/css/wirnet.css", None, everyone(200)),
     ("main.index", "GET"): ("/", None, everyone(200)),
     ("main.privacy", "GET"): ("/privacy", None, everyone(200)),
+    ("main.contact", "GET"): ("/contact", None, everyone(200)),
+    ("main.imprint", "GET"): ("/imprint", None, everyone(200)),
     ("main.healthz", "GET"): ("/healthz", None, everyone(200)),
     ("main.home", "GET"): ("/home", None, logged_in(200)),
     ("main.set_language", "POST"): (
@@ -68,7 +86,276 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     ("auth.change_email", "POST"): ("/auth/account/email", {}, logged_in(422)),
     ("auth.confirm_email_change", "GET"): ("/auth/email/not-a-token", None, everyone(400)),
     ("auth.confirm_email_change", "POST"): ("/auth/email/not-a-token", {}, everyone(400)),
+    ("admin.accounts", "GET"): ("/admin/accounts", None, admin_only(200)),
+    ("admin.account", "GET"): (account_of("other_volunteer"), None, admin_only(200)),
+    ("admin.change_role", "POST"): (
+        account_of("other_volunteer", "/role"),
+        {"role": "coordinator"},
+        admin_only(302),
+    ),
+    ("admin.deactivate", "POST"): (
+        account_of("other_volunteer", "/deactivate"),
+        {},
+        admin_only(302),
+    ),
+    ("admin.reactivate", "POST"): (
+        account_of("other_volunteer", "/reactivate"),
+        {},
+        admin_only(302),
+    ),
+    ("admin.resend_confirmation", "POST"): (
+        account_of("other_volunteer", "/resend-confirmation"),
+        {},
+        admin_only(302),
+    ),
 }
+
+
+def volunteer_only(outcome):
+    """The volunteer's own pages: volunteers get ``outcome``; other users 403."""
+    return {
+        "anonymous": LOGIN,
+        **dict.fromkeys(USERS, 403),
+        "volunteer": outcome,
+        "other_volunteer": outcome,
+    }
+
+
+# The volunteer's own pages (#6). An id that is nobody's answers 404 to a volunteer: a
+# volunteer only ever reaches their own rows (test_volunteer_*.py checks another's too).
+NOBODY = 2_000_000_000
+MATRIX.update(
+    {
+        ("volunteers.profile", "GET"): ("/volunteer/profile", None, volunteer_only(200)),
+        ("volunteers.profile", "POST"): ("/volunteer/profile", {}, volunteer_only(422)),
+        ("volunteers.languages", "GET"): ("/volunteer/languages", None, volunteer_only(200)),
+        ("volunteers.languages", "POST"): ("/volunteer/languages", {}, volunteer_only(422)),
+        ("volunteers.edit_language", "GET"): (
+            f"/volunteer/languages/{NOBODY}",
+            None,
+            volunteer_only(404),
+        ),
+        ("volunteers.edit_language", "POST"): (
+            f"/volunteer/languages/{NOBODY}",
+            {},
+            volunteer_only(404),
+        ),
+        ("volunteers.remove_language", "POST"): (
+            f"/volunteer/languages/{NOBODY}/remove",
+            {},
+            volunteer_only(404),
+        ),
+        ("volunteers.qualifications", "GET"): (
+            "/volunteer/qualifications",
+            None,
+            volunteer_only(200),
+        ),
+        ("volunteers.qualifications", "POST"): (
+            "/volunteer/qualifications",
+            {},
+            volunteer_only(422),
+        ),
+        ("volunteers.availability", "GET"): (
+            "/volunteer/availability",
+            None,
+            volunteer_only(200),
+        ),
+        ("volunteers.add_slot", "POST"): (
+            "/volunteer/availability/slots",
+            {},
+            volunteer_only(422),
+        ),
+        ("volunteers.remove_slot", "POST"): (
+            f"/volunteer/availability/slots/{NOBODY}/remove",
+            {},
+            volunteer_only(404),
+        ),
+        ("volunteers.add_absence", "POST"): (
+            "/volunteer/availability/absences",
+            {},
+            volunteer_only(422),
+        ),
+        ("volunteers.remove_absence", "POST"): (
+            f"/volunteer/availability/absences/{NOBODY}/remove",
+            {},
+            volunteer_only(404),
+        ),
+        ("volunteers.set_on_call", "POST"): (
+            "/volunteer/availability/on-call",
+            {},
+            volunteer_only(302),
+        ),
+        ("volunteers.conflicts", "GET"): ("/volunteer/conflicts", None, volunteer_only(200)),
+        ("volunteers.conflicts", "POST"): ("/volunteer/conflicts", {}, volunteer_only(422)),
+        ("volunteers.remove_conflict", "POST"): (
+            f"/volunteer/conflicts/{NOBODY}/remove",
+            {},
+            volunteer_only(404),
+        ),
+        # No profile yet, so nothing to pause: the form says so (422).
+        ("volunteers.pause", "POST"): ("/volunteer/pause", {}, volunteer_only(422)),
+        ("volunteers.resume", "POST"): ("/volunteer/resume", {}, volunteer_only(HOME)),
+        # Volunteers not in the directory themselves see an explanation (200), not the cards.
+        ("volunteers.directory", "GET"): (
+            "/volunteers/directory",
+            None,
+            {
+                "anonymous": LOGIN,
+                **dict.fromkeys(USERS, 200),
+                "org_member": 403,
+                "other_org": 403,
+            },
+        ),
+    }
+)
+
+
+def coordinators_only(outcome):
+    """The coordinators' pages: coordinators and administrators get ``outcome``; others 403."""
+    return {
+        "anonymous": LOGIN,
+        **dict.fromkeys(USERS, 403),
+        "coordinator": outcome,
+        "admin": outcome,
+    }
+
+
+def volunteer_page(action: str = ""):
+    """The coordinators' page about the ``users`` fixture's volunteer."""
+    return lambda users: f"/coordinator/volunteers/{users['volunteer'].id}{action}"
+
+
+def volunteer_qualification(action: str):
+    """A qualification of the fixture's volunteer (claimed, evidence required, none seen),
+    made on first use, for the coordinators' actions on it."""
+
+    def url(users) -> str:
+        from datetime import date
+
+        from sqlalchemy import select
+
+        from wirnet.extensions import db
+        from wirnet.volunteers.models import Qualification, QualificationType
+        from wirnet.volunteers.profiles import ensure_profile
+
+        kind = db.session.scalar(select(QualificationType).where(QualificationType.key == "matrix"))
+        if kind is None:
+            kind = QualificationType(key="matrix", category="general", evidence_required=True)
+            db.session.add(kind)
+        profile = ensure_profile(users["volunteer"])
+        found = db.session.scalar(
+            select(Qualification).where(Qualification.profile_id == profile.id)
+        )
+        if found is None:
+            found = Qualification(profile=profile, type=kind, obtained_on=date(2025, 1, 1))
+            db.session.add(found)
+        db.session.flush()
+        return f"/coordinator/volunteers/{users['volunteer'].id}/qualifications/{found.id}/{action}"
+
+    return url
+
+
+# The coordinators' volunteer pages (#6). Empty forms are refused (422) and change nothing;
+# a volunteer never reaches them, so never another volunteer's profile or intake notes.
+MATRIX.update(
+    {
+        ("volunteers.coordinator_volunteers", "GET"): (
+            "/coordinator/volunteers",
+            None,
+            coordinators_only(200),
+        ),
+        ("volunteers.coordinator_volunteer", "GET"): (
+            volunteer_page(),
+            None,
+            coordinators_only(200),
+        ),
+        ("volunteers.coordinator_change_status", "POST"): (
+            volunteer_page("/status"),
+            {},
+            coordinators_only(422),
+        ),
+        ("volunteers.coordinator_add_note", "POST"): (
+            volunteer_page("/notes"),
+            {},
+            coordinators_only(422),
+        ),
+        ("volunteers.coordinator_evidence", "POST"): (
+            volunteer_qualification("evidence"),
+            {},
+            coordinators_only(422),
+        ),
+        ("volunteers.coordinator_verify", "POST"): (
+            volunteer_qualification("verify"),
+            {},
+            coordinators_only(422),
+        ),
+        ("volunteers.coordinator_reject", "POST"): (
+            volunteer_qualification("reject"),
+            {},
+            coordinators_only(422),
+        ),
+        ("volunteers.coordinator_intake_done", "POST"): (
+            volunteer_page("/intake"),
+            {},
+            coordinators_only(302),
+        ),
+        ("volunteers.coordinator_expiring", "GET"): (
+            "/coordinator/qualifications/expiring",
+            None,
+            coordinators_only(200),
+        ),
+    }
+)
+
+
+def import_batch(action: str):
+    """A previewed (empty) import list, made on first use, for the actions on it."""
+
+    def url(users) -> str:
+        from wirnet.extensions import db
+        from wirnet.volunteers.models import ImportBatch
+
+        batch = ImportBatch(created_by_id=users["coordinator"].id, filename="list.csv", rows=[])
+        db.session.add(batch)
+        db.session.flush()
+        return f"/coordinator/volunteers/import/{batch.id}/{action}"
+
+    return url
+
+
+# The volunteer import (#6): coordinators and admins only; the invitation link is public
+# (a made-up token answers 400, the "link no longer works" page).
+MATRIX.update(
+    {
+        ("volunteers.import_upload", "GET"): (
+            "/coordinator/volunteers/import",
+            None,
+            coordinators_only(200),
+        ),
+        ("volunteers.import_upload", "POST"): (
+            "/coordinator/volunteers/import",
+            {},
+            coordinators_only(422),
+        ),
+        ("volunteers.import_preview", "GET"): (
+            f"/coordinator/volunteers/import/{NOBODY}",
+            None,
+            coordinators_only(404),
+        ),
+        ("volunteers.import_confirm", "POST"): (
+            import_batch("confirm"),
+            {},
+            coordinators_only(302),
+        ),
+        ("volunteers.import_discard", "POST"): (
+            import_batch("discard"),
+            {},
+            coordinators_only(302),
+        ),
+        ("volunteers.accept_invitation", "GET"): ("/invitation/not-a-token", None, everyone(400)),
+        ("volunteers.accept_invitation", "POST"): ("/invitation/not-a-token", {}, everyone(400)),
+    }
+)
 
 
 def app_routes(app) -> set[tuple[str, str]]:
@@ -104,10 +391,11 @@ def _outcome(response) -> int | str:
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
-def test_permission_matrix(client_as, role):
+def test_permission_matrix(client_as, users, role):
     client = client_as(role)
     failures = []
     for (endpoint, method), (url, data, outcomes) in MATRIX.items():
+        url = url_of(url, users)
         if method == "GET":
             response = client.get(url)
         else:
@@ -135,13 +423,22 @@ def _row_counts() -> dict[str, int]:
 
 def test_no_get_request_changes_data(client_as, users):
     """Only POST changes anything: following links, prefetching or crawling is harmless."""
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from wirnet.auth.models import User
     from wirnet.extensions import db
 
     def snapshot():
         counts = _row_counts()
+        # Reading intake notes is itself recorded (#6: "every read ... in the audit log"),
+        # so a GET may add audit entries whose action ends in "_viewed", and nothing else.
+        from wirnet.audit import AuditEntry
+
+        counts["audit_entries"] = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(~AuditEntry.action.endswith("_viewed", autoescape=True))
+        )
         accounts = db.session.execute(
             select(User.id, User.session_token, User.locale, User.last_login_at, User.active)
         ).all()
@@ -152,5 +449,5 @@ def test_no_get_request_changes_data(client_as, users):
         client = client_as(role)
         for (_endpoint, method), (url, _data, _outcomes) in MATRIX.items():
             if method == "GET":
-                client.get(url).close()
+                client.get(url_of(url, users)).close()
     assert snapshot() == before

@@ -134,6 +134,7 @@ def production_app(monkeypatch, database_url):
     monkeypatch.setenv("WIRNET_ENV", "production")
     monkeypatch.setenv("WIRNET_SECRET_KEY", "production-secret-" + "x" * 40)
     monkeypatch.setenv("WIRNET_DATABASE_URL", database_url)
+    monkeypatch.setenv("WIRNET_BASE_URL", "https://wirnet.example")
     return create_app()
 
 

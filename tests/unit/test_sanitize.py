@@ -271,3 +271,25 @@ def test_any_input_gives_safe_and_stable_output(text: str) -> None:
 
     assert_safe(once)
     assert sanitize_html(once) == once
+
+
+def test_threads_sanitising_at_once_get_what_one_thread_gets():
+    """``make run`` serves with threads; bleach's Cleaner must not be shared between them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        f"<p>Hi <a href='https://example.org/{n}' onclick='x()'>x</a> https://wirnet.example/{n}"
+        f" mail{n}@example.org <script>alert({n})</script> <b>bold {n}</b>"
+        f" <code>http://no.link/{n}</code></p>" * 3
+        for n in range(120)
+    ]
+    expected = [str(sanitize_html(text)) for text in texts]
+
+    def run(offset: int) -> list[tuple[int, str]]:
+        order = [(n * 7 + offset) % len(texts) for n in range(len(texts))]
+        return [(n, str(sanitize_html(texts[n]))) for n in order]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = [pair for batch in pool.map(run, range(16)) for pair in batch]
+    wrong = [n for n, result in results if result != expected[n]]
+    assert not wrong, f"{len(wrong)} of {len(results)} results differ from one thread's"

@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from wirnet.auth import passwords
+from wirnet.auth.models import normalize_email
 from wirnet.forms import WirnetForm
 
 PASSWORD_PROBLEMS = {
@@ -28,6 +29,12 @@ def _too_long(limit: int):
     return Length(max=limit, message=_l("Use at most %(max)d characters.", max=limit))
 
 
+def _fits_when_normalised(form, field) -> None:
+    """The stored form of an address (see ``normalize_email``) must fit its column too."""
+    if len(normalize_email(field.data or "")) > 254:
+        raise ValidationError(_l("Use at most %(max)d characters.", max=254))
+
+
 def _email_field(label) -> EmailField:
     return EmailField(
         label,
@@ -35,14 +42,15 @@ def _email_field(label) -> EmailField:
             DataRequired(message=_l("Please enter your e-mail address.")),
             _too_long(254),
             Email(message=_l("Please enter a valid e-mail address, such as name@example.org.")),
+            _fits_when_normalised,
         ],
         render_kw={"autocomplete": "email", "inputmode": "email"},
     )
 
 
-def _new_password_fields():
+def _new_password_fields(label=None):
     password = PasswordField(
-        _l("Password"),
+        label or _l("Password"),
         validators=[DataRequired(message=_l("Please choose a password.")), _password_policy],
         description=_l(
             "At least %(min)d characters. A sentence you can remember works well.",
@@ -62,6 +70,9 @@ def _new_password_fields():
 
 
 class SignupForm(WirnetForm):
+    #: Names for the error summary where the label is a whole sentence.
+    short_labels = {"privacy_consent": _l("Privacy notice")}
+
     display_name = StringField(
         _l("Your name"),
         validators=[DataRequired(message=_l("Please enter your name.")), _too_long(120)],
@@ -97,7 +108,26 @@ class ForgotPasswordForm(WirnetForm):
 
 
 class ResetPasswordForm(WirnetForm):
-    password, password_confirm = _new_password_fields()
+    password, password_confirm = _new_password_fields(_l("New password"))
+
+
+class ResetAndClaimForm(ResetPasswordForm):
+    """The reset form of an account that was never confirmed.
+
+    Anyone can sign up with someone else's address. The owner who follows a reset link
+    proves the address is theirs, so they give their own name, language and consent here,
+    instead of taking over what the stranger entered.
+    """
+
+    short_labels = SignupForm.short_labels
+    display_name = SignupForm.display_name
+    locale = SignupForm.locale
+    privacy_consent = BooleanField(
+        _l("I have read the privacy notice and agree that my data is processed as described."),
+        validators=[
+            DataRequired(message=_l("Please agree to the privacy notice to use your account."))
+        ],
+    )
 
 
 class ConfirmForm(WirnetForm):
@@ -119,7 +149,7 @@ class ChangePasswordForm(WirnetForm):
         validators=[DataRequired(message=_l("Please enter your current password."))],
         render_kw={"autocomplete": "current-password"},
     )
-    password, password_confirm = _new_password_fields()
+    password, password_confirm = _new_password_fields(_l("New password"))
 
 
 class ChangeEmailForm(WirnetForm):

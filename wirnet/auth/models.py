@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -76,7 +79,18 @@ class User(UserMixin, db.Model):
 
 
 def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """The one form of an address that is stored and looked up.
+
+    One mailbox, one account: compatibility characters (a full-width ``ｅ``) and decomposed
+    accents (``e`` + U+0301) are composed (NFKC), the domain is mapped as IDNA does
+    (``MÜLLER.de`` and ``xn--mller-kva.de`` are ``müller.de``), and everything is
+    lower-cased, which makes the unique constraint case-insensitive. Input that is no valid
+    address (a look-up of garbage) gets the same treatment minus the domain mapping.
+    """
+    text = unicodedata.normalize("NFKC", email or "").strip()
+    with contextlib.suppress(EmailNotValidError):
+        text = validate_email(text, check_deliverability=False).normalized
+    return unicodedata.normalize("NFKC", text.lower()).strip()
 
 
 class ConsentKind(enum.StrEnum):

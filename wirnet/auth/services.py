@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from wirnet import audit
@@ -18,6 +18,7 @@ from wirnet.db_types import utcnow
 from wirnet.extensions import db
 from wirnet.mail.outbox import queue_email, render_message
 from wirnet.roles import Role
+from wirnet.urls import external_url
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def _send_confirmation(user: User) -> None:
         to=user.email,
         locale=user.locale,
         user=user,
-        link=url_for("auth.confirm_email", token=token, _external=True),
+        link=external_url("auth.confirm_email", token=token),
         hours=int(current_app.config["EMAIL_TOKEN_MAX_AGE"].total_seconds() // 3600),
     )
 
@@ -55,8 +56,8 @@ def sign_up(data: SignupData, notice_version: str) -> User | None:
             to=existing.email,
             locale=existing.locale,
             user=existing,
-            login_link=url_for("auth.login", _external=True),
-            reset_link=url_for("auth.forgot_password", _external=True),
+            login_link=external_url("auth.login"),
+            reset_link=external_url("auth.forgot_password"),
         )
         return None
     user = User(
@@ -150,7 +151,8 @@ def log_out(user: User) -> None:
 
 
 def _password_fingerprint(user: User) -> str:
-    return tokens.fingerprint(user.password_hash)
+    """What a reset link is bound to: it dies when the password or the address changes."""
+    return tokens.fingerprint(user.password_hash, user.email)
 
 
 def request_password_reset(email: str) -> None:
@@ -168,7 +170,7 @@ def request_password_reset(email: str) -> None:
         to=user.email,
         locale=user.locale,
         user=user,
-        link=url_for("auth.reset_password", token=token, _external=True),
+        link=external_url("auth.reset_password", token=token),
         hours=max(1, round(current_app.config["RESET_TOKEN_MAX_AGE"].total_seconds() / 3600)),
     )
     audit.record("user.password_reset_requested", obj=user)
@@ -192,13 +194,38 @@ def _set_password(user: User, new_password: str) -> None:
     queue_email("password_changed", to=user.email, locale=user.locale, user=user)
 
 
-def reset_password(user: User, new_password: str) -> None:
-    _set_password(user, new_password)
-    # Following the link proves the address, so an unconfirmed account becomes confirmed.
+@dataclass(frozen=True)
+class OwnerDetails:
+    """What the owner of an address tells us when a reset confirms their account."""
+
+    display_name: str
+    locale: str
+    notice_version: str
+
+
+def reset_password(user: User, new_password: str, owner: OwnerDetails | None = None) -> None:
+    """Set the new password. Following the link proves the address, so an unconfirmed
+    account becomes confirmed, but with the owner's own name, language and consent
+    (``owner``, required then): whoever signed up may have been someone else."""
     if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
+        if owner is None:
+            raise ValueError("an unconfirmed account needs the owner's details")
+        _take_over(user, owner)
+    _set_password(user, new_password)
     audit.record("user.password_reset", actor=user, obj=user)
     db.session.flush()
+
+
+def _take_over(user: User, owner: OwnerDetails) -> None:
+    user.display_name = owner.display_name
+    user.locale = owner.locale
+    now = utcnow()
+    for consent in user.consents:  # given by whoever signed up, not by the owner
+        if consent.withdrawn_at is None:
+            consent.withdrawn_at = now
+    give_consent(user, owner.notice_version)
+    user.email_confirmed_at = now
+    audit.record("user.confirmed_by_reset", actor=user, obj=user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> bool:
@@ -236,7 +263,7 @@ def request_email_change(user: User, current_password: str, new_email: str) -> b
         to=new_email,
         locale=user.locale,
         user=user,
-        link=url_for("auth.confirm_email_change", token=token, _external=True),
+        link=external_url("auth.confirm_email_change", token=token),
         hours=int(current_app.config["EMAIL_TOKEN_MAX_AGE"].total_seconds() // 3600),
     )
     audit.record("user.email_change_requested", actor=user, obj=user)
@@ -297,6 +324,13 @@ def deactivate(user: User, actor: User) -> None:
     user.active = False
     user.rotate_session_token()
     audit.record("user.deactivated", actor=actor, obj=user)
+    db.session.flush()
+
+
+def resend_confirmation(user: User, actor: User) -> None:
+    """Send an unconfirmed account a new confirmation link (asked for by an administrator)."""
+    _send_confirmation(user)
+    audit.record("user.confirmation_resent", actor=actor, obj=user)
     db.session.flush()
 
 

@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 - a token purpose, not a password
 CHANGE_EMAIL = "change-email"
+VOLUNTEER_INVITATION = "volunteer-invitation"
 
 
 def fingerprint(*parts: str) -> str:

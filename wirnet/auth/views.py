@@ -15,13 +15,15 @@ from wirnet.auth.forms import (
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
+    ResetAndClaimForm,
     ResetPasswordForm,
     SignupForm,
 )
+from wirnet.bidi import isolated
 from wirnet.extensions import db
 from wirnet.i18n import remember_locale, select_locale, switcher_choices
-from wirnet.ratelimit import rate_limited
-from wirnet.security import safe_next, start_session
+from wirnet.ratelimit import count_attempt, rate_limited
+from wirnet.security import renew_csrf_token, safe_next, start_session
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -76,7 +78,7 @@ def confirm_email(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limited
+@rate_limited(count="attempts")  # only failures count: strangers cannot lock the owner out
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -90,12 +92,14 @@ def login():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             start_session(remember=form.remember.data)
+            renew_csrf_token()
             # The pages from now on follow the account's language, so the greeting does too.
             with force_locale(user.locale):
-                flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+                flash(isolated(_("Welcome, %(name)s."), name=user.display_name), "success")
             target = redirect(safe_next(form.next.data, url_for("main.home")))
             return remember_locale(target, user.locale)
         db.session.commit()  # a rehash or a new confirmation mail
+        count_attempt()
         if outcome is services.LoginOutcome.UNCONFIRMED:
             flash(
                 _(
@@ -121,6 +125,7 @@ def logout():
     services.log_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
+    renew_csrf_token()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -133,9 +138,11 @@ def forgot_password():
         services.request_password_reset(form.email.data)
         db.session.commit()
         flash(
-            _(
-                "If an account exists for %(email)s, we have sent it a link to choose a new "
-                "password. Please check your inbox.",
+            isolated(
+                _(
+                    "If an account exists for %(email)s, we have sent it a link to choose a "
+                    "new password. Please check your inbox."
+                ),
                 email=form.email.data,
             ),
             "info",
@@ -150,16 +157,32 @@ def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:
         return render_template("auth/link_invalid.html"), 400
-    form = ResetPasswordForm()
+    # An account never confirmed may have been opened by someone else with this address:
+    # the owner gives their own name, language and consent (nothing of the stranger's shown).
+    claim = not user.email_confirmed
+    form = ResetAndClaimForm() if claim else ResetPasswordForm()
+    if claim:
+        form.locale.choices = switcher_choices()
+        if request.method == "GET":
+            form.locale.data = select_locale()
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
+        owner = None
+        if claim:
+            owner = services.OwnerDetails(
+                display_name=form.display_name.data,
+                locale=form.locale.data,
+                notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+            )
+        services.reset_password(user, form.password.data, owner)
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()
+            renew_csrf_token()
         flash(_("Your new password is set. Please log in with it."), "success")
-        return redirect(url_for("auth.login"))
+        response = redirect(url_for("auth.login"))
+        return remember_locale(response, owner.locale) if owner else response
     status = 200 if not form.errors else 422
-    return render_template("auth/reset_password.html", form=form), status
+    return render_template("auth/reset_password.html", form=form, claim=claim), status
 
 
 def _account_forms():
@@ -193,6 +216,7 @@ def update_profile():
 
 
 @bp.post("/account/password")
+@rate_limited(key="user", count="attempts")
 @login_required
 def change_password():
     forms = _account_forms()
@@ -206,24 +230,29 @@ def change_password():
             start_session(remember=False)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
+        count_attempt()
         form.current_password.errors.append(_("The current password is not correct."))
     return render_template("auth/account.html", **forms), 422
 
 
 @bp.post("/account/email")
+@rate_limited(key="user", count="attempts")
 @login_required
 def change_email():
     forms = _account_forms()
     form = forms["email_form"]
     if form.validate_on_submit():
+        count_attempt()  # a wrong password, or an e-mail sent
         if services.request_email_change(
             current_user, form.current_password.data, form.new_email.data
         ):
             db.session.commit()
             flash(
-                _(
-                    "We have sent a confirmation link to %(email)s. Your address changes "
-                    "when you follow it.",
+                isolated(
+                    _(
+                        "We have sent a confirmation link to %(email)s. Your address changes "
+                        "when you follow it."
+                    ),
                     email=form.new_email.data,
                 ),
                 "info",
@@ -247,6 +276,9 @@ def confirm_email_change(token: str):
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()
-        flash(_("Your e-mail address is now %(email)s. Please log in.", email=new_email), "success")
+        flash(
+            isolated(_("Your e-mail address is now %(email)s. Please log in."), email=new_email),
+            "success",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/confirm_email_change.html", form=form, new_email=new_email)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
 from wirnet.mail.models import OutboxMessage, OutboxStatus
+from wirnet.urls import base_host
 
 #: First retry after one minute, doubling, at most six hours apart.
 BACKOFF_BASE = timedelta(minutes=1)
@@ -43,9 +45,18 @@ class SMTPTransport:
     """Sends over one SMTP connection, opened lazily, from a ``WIRNET_MAIL_URL``.
 
     ``smtp://user:password@host:port`` (``?starttls=1`` to upgrade) or ``smtps://…``.
+    ``message_id_domain`` ends every ``Message-ID`` (the site's host; by default the
+    domain of the sender's address): spam filters count a made-up domain against a message.
     """
 
-    def __init__(self, url: str, sender: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        sender: str,
+        timeout: float = 30.0,
+        *,
+        message_id_domain: str | None = None,
+    ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps"):
             raise ValueError("WIRNET_MAIL_URL must start with smtp:// or smtps://")
@@ -57,6 +68,7 @@ class SMTPTransport:
         self.starttls = parse_qs(parts.query).get("starttls", ["0"])[0] in ("1", "true", "yes")
         self.sender = sender
         self.timeout = timeout
+        self.message_id_domain = message_id_domain or _address_domain(sender) or "localhost"
         self._connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
@@ -83,7 +95,7 @@ class SMTPTransport:
         email["To"] = message.to_address
         email["Subject"] = message.subject
         email["Date"] = formatdate(localtime=False)
-        email["Message-ID"] = make_msgid(domain="wirnet")
+        email["Message-ID"] = make_msgid(domain=self.message_id_domain)
         email["Auto-Submitted"] = "auto-generated"
         email.set_content(message.body_text)
         # After set_content, which drops every Content-* header set before it.
@@ -99,6 +111,20 @@ class SMTPTransport:
             with contextlib.suppress(Exception):  # the connection is being dropped anyway
                 self._connection.quit()
             self._connection = None
+
+
+def _address_domain(address: str) -> str | None:
+    _name, addr = parseaddr(address)
+    return addr.rpartition("@")[2] or None
+
+
+def transport_from_config(config: Mapping[str, Any]) -> SMTPTransport:
+    """The transport for ``WIRNET_MAIL_URL``, its Message-IDs in the base URL's domain."""
+    return SMTPTransport(
+        config["MAIL_URL"],
+        config["MAIL_FROM"],
+        message_id_domain=base_host(config["BASE_URL"]),
+    )
 
 
 def claim_next(now: datetime) -> OutboxMessage | None:

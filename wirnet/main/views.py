@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -21,9 +23,22 @@ def index():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template(
-        "main/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"]
-    )
+    version = current_app.config["PRIVACY_NOTICE_VERSION"]
+    try:
+        version_date = date.fromisoformat(version)
+    except ValueError:
+        version_date = None
+    return render_template("main/privacy.html", version=version, version_date=version_date)
+
+
+@bp.get("/contact")
+def contact():
+    return render_template("main/contact.html")
+
+
+@bp.get("/imprint")
+def imprint():
+    return render_template("main/imprint.html")
 
 
 @bp.get("/home")
@@ -33,6 +48,14 @@ def home():
     if role in (Role.COORDINATOR, Role.ADMIN):
         context["counts"] = auth_services.active_accounts_by_role()
         context["unconfirmed"] = auth_services.unconfirmed_accounts()
+    if role is Role.COORDINATOR:
+        from wirnet.volunteers.views_coordinator import home_counts  # volunteers waiting
+
+        context["volunteer_counts"] = home_counts()
+    if role is Role.VOLUNTEER:
+        from wirnet.volunteers.views import home_context  # the onboarding checklist
+
+        context.update(home_context())
     return render_template(f"main/home_{role.value}.html", **context)
 
 

@@ -24,7 +24,15 @@ from wirnet.volunteers.models import (
 
 
 class QualificationError(ValueError):
-    """A claim or a decision that the rules do not allow."""
+    """A claim or a decision that the rules do not allow.
+
+    ``reason`` is a short stable code (``"future_date"``, ``"evidence_missing"`` …) that a
+    view maps to a translated message; the text is for logs and the terminal.
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def add_months(day: date, months: int) -> date:
@@ -35,10 +43,19 @@ def add_months(day: date, months: int) -> date:
 
 
 def compute_expiry(obtained_on: date, validity_months: int | None) -> date | None:
-    """The last day it counts (before any grace period); None when it never expires."""
+    """The last day it counts (before any grace period); None when it never expires.
+
+    The day before the same day of the month ``validity_months`` later (obtained 15 Jan,
+    12 months: counts until 14 Jan). When the later month has no such day, it counts to
+    that month's last day (obtained 31 Jan, 1 month: until 28/29 Feb; obtained 29 Feb
+    2024, 12 months: until 28 Feb 2025), as § 188 (3) BGB reckons periods of months.
+    """
     if validity_months is None:
         return None
-    return add_months(obtained_on, validity_months) - timedelta(days=1)
+    later = add_months(obtained_on, validity_months)
+    if later.day < obtained_on.day:  # clamped: the month has no such day
+        return later
+    return later - timedelta(days=1)
 
 
 class Standing(StrEnum):
@@ -60,6 +77,7 @@ def standing(
     grace_days: int,
     on: date,
 ) -> Standing:
+    state = QualificationState(state)
     if state is QualificationState.REJECTED:
         return Standing.REJECTED
     if state is not QualificationState.VERIFIED:
@@ -102,10 +120,10 @@ def claim(
 ) -> Qualification:
     """The volunteer says they hold ``kind`` since ``obtained_on``; a coordinator verifies."""
     if obtained_on > today:
-        raise QualificationError("obtained in the future")
+        raise QualificationError("obtained in the future", "future_date")
     expires_on = compute_expiry(obtained_on, kind.validity_months)
     if expires_on is not None and expires_on < today - timedelta(days=kind.grace_days):
-        raise QualificationError("already expired")
+        raise QualificationError("already expired", "expired")
     qualification = Qualification(
         profile=profile, type=kind, obtained_on=obtained_on, expires_on=expires_on
     )
@@ -129,14 +147,18 @@ def record_evidence(
     For the police clearance certificate also whether it holds a relevant entry, and
     nothing else (§ 72a (5) SGB VIII).
     """
+    # Every check before the first change: a refused record leaves the row as it was.
     if seen_on > today or (dated is not None and dated > today):
-        raise QualificationError("a date in the future")
+        raise QualificationError("a date in the future", "future_date")
+    if dated is not None and dated > seen_on:
+        raise QualificationError("dated after it was seen", "dated_after_seen")
+    police_clearance = qualification.type.police_clearance
+    if police_clearance and relevant_entry is None:
+        raise QualificationError("say whether it holds a relevant entry", "relevant_entry_missing")
     qualification.evidence_seen_on = seen_on
     qualification.evidence_dated = dated
     qualification.evidence_seen_by_id = actor.id
-    if qualification.type.police_clearance:
-        if relevant_entry is None:
-            raise QualificationError("say whether it holds a relevant entry")
+    if police_clearance:
         qualification.relevant_entry = relevant_entry
     audit.record("qualification.evidence_seen", actor=actor, obj=qualification)
     db.session.flush()
@@ -145,15 +167,20 @@ def record_evidence(
 def verify(qualification: Qualification, actor, *, note: str | None = None) -> None:
     kind = qualification.type
     if kind.evidence_required and qualification.evidence_seen_on is None:
-        raise QualificationError("evidence must be seen first")
+        raise QualificationError("evidence must be seen first", "evidence_missing")
+    if kind.police_clearance and qualification.relevant_entry is None:
+        # Verified means "seen and without a relevant entry": the entry must be recorded.
+        raise QualificationError("evidence must be seen first", "evidence_missing")
     if kind.police_clearance and qualification.relevant_entry:
-        raise QualificationError("a certificate with a relevant entry cannot be verified")
+        raise QualificationError(
+            "a certificate with a relevant entry cannot be verified", "relevant_entry"
+        )
     _decide(qualification, QualificationState.VERIFIED, actor, note)
 
 
 def reject(qualification: Qualification, actor, *, note: str) -> None:
     if not (note or "").strip():
-        raise QualificationError("a rejection needs a note")
+        raise QualificationError("a rejection needs a note", "note_missing")
     _decide(qualification, QualificationState.REJECTED, actor, note)
 
 

@@ -3,6 +3,10 @@
 applicant → active (the centre has held the intake talk and verified what is needed)
 active ⇄ paused (a coordinator or the volunteer; optionally until a date)
 applicant, active, paused → left; left → applicant (someone comes back: a new intake)
+
+An applicant becomes active only once the intake talk is recorded (``intake_done_at``):
+the talk is where the centre meets the person, so no button can skip it. Someone who
+comes back (left → applicant) has a new intake talk, so the old one is cleared then.
 """
 
 from __future__ import annotations
@@ -29,7 +33,15 @@ TRANSITIONS: dict[tuple[VolunteerStatus, VolunteerStatus], frozenset[Role]] = {
 
 
 class TransitionError(ValueError):
-    """The change is not allowed from the current status, or not for this actor."""
+    """The change is not allowed from the current status, or not for this actor.
+
+    ``reason`` is a short stable code for the view's translated message: ``"not_allowed"``,
+    ``"not_own"``, ``"intake_missing"``, ``"until_not_pause"``, ``"until_past"``.
+    """
+
+    def __init__(self, message: str, reason: str = "not_allowed") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def allowed_targets(current: VolunteerStatus, role: Role) -> list[VolunteerStatus]:
@@ -49,20 +61,29 @@ def change_status(
     A volunteer may only change their own status. ``until`` goes with a pause only and
     must lie in the future.
     """
-    new = VolunteerStatus(new)
-    roles = TRANSITIONS.get((profile.status, new))
+    try:
+        new = VolunteerStatus(new)
+    except ValueError:
+        raise TransitionError(f"{new!r} is not a status") from None
+    current = VolunteerStatus(profile.status or S.APPLICANT)
+    roles = TRANSITIONS.get((current, new))
     if roles is None or actor.role not in roles:
-        raise TransitionError(f"{profile.status} → {new} is not allowed for {actor.role}")
-    if actor.role is Role.VOLUNTEER and profile.user_id != actor.id:
-        raise TransitionError("a volunteer can only change their own status")
+        raise TransitionError(f"{current} → {new} is not allowed for {actor.role}")
+    if actor.role == Role.VOLUNTEER and profile.user_id != actor.id:
+        raise TransitionError("a volunteer can only change their own status", "not_own")
     if until is not None:
         if new is not S.PAUSED:
-            raise TransitionError("only a pause has an end date")
+            raise TransitionError("only a pause has an end date", "until_not_pause")
         if until <= (today or date.today()):
-            raise TransitionError("the pause must end in the future")
-    old = profile.status
+            raise TransitionError("the pause must end in the future", "until_past")
+    if current is S.APPLICANT and new is S.ACTIVE and profile.intake_done_at is None:
+        raise TransitionError("the intake talk has not been held", "intake_missing")
+    old = current
     profile.status = new
     profile.paused_until = until if new is S.PAUSED else None
+    if old is S.LEFT and new is S.APPLICANT:
+        profile.intake_done_at = None
+        profile.intake_by_id = None
     audit.record(
         "volunteer.status_changed",
         actor=actor,
