@@ -128,3 +128,37 @@ def test_arabic_plural_forms_follow_cldr():
     for message in catalog:
         if isinstance(message.id, tuple) and "%(num)d" in message.id[0]:
             assert not message.string[0].startswith("%(num)d"), message.id
+
+
+OFFICIALESE = ("Hashwert", "an Dritte", "mit Wirkung für die Zukunft", "willigen Sie")
+
+
+def test_german_public_pages_are_plain_language(client):
+    """B1 readers: no officialese, and the lead sentence is short."""
+    translated("de", "Privacy notice")  # skips while the catalog is not compiled
+    for path in ("/", "/privacy", "/auth/signup", "/contact", "/imprint"):
+        html = page(client.get(path, headers=DE))
+        for phrase in OFFICIALESE:
+            assert phrase not in html, (path, phrase)
+    response = client.post(
+        "/auth/signup", data={"display_name": "Amal", "email": "amal@example.org"}, headers=DE
+    )
+    consent_error = translated("de", "Please agree to the privacy notice to sign up.")
+    assert consent_error in page(response)
+    assert not any(phrase in consent_error for phrase in OFFICIALESE)
+    lead = translated(
+        "de",
+        "We bring together volunteers and people who have come to our county from elsewhere: "
+        "for a conversation at the doctor's, a letter from the authorities, a parents' evening "
+        "or a first job.",
+    )
+    assert "neu" not in lead.split()  # "from elsewhere", not only the newly arrived
+    for sentence in lead.split(". "):
+        assert len(sentence.split()) <= 20, sentence
+
+
+def test_arabic_pages_say_county_and_keep_no_english_jargon(client):
+    translated("ar", "Privacy notice")
+    ar = {"Accept-Language": "ar"}
+    assert "hash" not in page(client.get("/privacy", headers=ar)).lower()
+    assert "منطقتنا" not in page(client.get("/", headers=ar))
