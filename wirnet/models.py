@@ -3,7 +3,10 @@
 from wirnet.audit import AuditEntry
 from wirnet.auth.models import Consent, User
 from wirnet.mail.models import OutboxMessage
+from wirnet.organisations.models import Membership, Organisation, OrganisationInvitation
+from wirnet.projects.models import Participation, Project, ProjectRole
 from wirnet.regions import Municipality
+from wirnet.requests.models import Request, RequestEvent, RequestSeries
 from wirnet.volunteers.models import (
     Absence,
     AvailabilitySlot,
@@ -25,10 +28,19 @@ __all__ = [
     "ImportBatch",
     "IntakeNote",
     "LanguageSkill",
+    "Membership",
     "Municipality",
+    "Organisation",
+    "OrganisationInvitation",
     "OutboxMessage",
+    "Participation",
+    "Project",
+    "ProjectRole",
     "Qualification",
     "QualificationType",
+    "Request",
+    "RequestEvent",
+    "RequestSeries",
     "User",
     "VolunteerProfile",
 ]

@@ -21,7 +21,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -32,15 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wirnet.db_types import UTCDateTime, utcnow
+from wirnet.db_types import UTCDateTime, enum_column, utcnow
 from wirnet.extensions import db
 
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
-    """A portable enum column: stored as its values in a VARCHAR (no native type)."""
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+_enum = enum_column
 
 
 class VolunteerStatus(enum.StrEnum):

@@ -1,0 +1,5 @@
+"""Organisations: registration, approval, members and invitations."""
+
+from flask import Blueprint
+
+bp = Blueprint("organisations", __name__)
