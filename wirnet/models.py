@@ -6,7 +6,7 @@ from wirnet.mail.models import OutboxMessage
 from wirnet.organisations.models import Membership, Organisation, OrganisationInvitation
 from wirnet.projects.models import Participation, Project, ProjectRole
 from wirnet.regions import Municipality
-from wirnet.requests.models import Request, RequestEvent, RequestSeries
+from wirnet.requests.models import Assignment, Request, RequestEvent, RequestSeries
 from wirnet.volunteers.models import (
     Absence,
     AvailabilitySlot,
@@ -21,6 +21,7 @@ from wirnet.volunteers.models import (
 
 __all__ = [
     "Absence",
+    "Assignment",
     "AuditEntry",
     "AvailabilitySlot",
     "ConflictOfInterest",

@@ -1,8 +1,8 @@
-"""organisations, requests and projects
+"""organisations, requests, assignments and projects
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-27 09:26:32.383676
+Create Date: 2026-11-27 09:27:18.373010
 
 """
 
@@ -342,6 +342,57 @@ def upgrade():
         batch_op.create_index("ix_requests_state_starts_at", ["state", "starts_at"], unique=False)
 
     op.create_table(
+        "assignments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("profile_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "proposed",
+                "accepted",
+                "declined",
+                "withdrawn",
+                "completed",
+                "no_show",
+                name="assignmentstate",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("hours", sa.Double(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_assignments_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["profile_id"],
+            ["volunteer_profiles.id"],
+            name=op.f("fk_assignments_profile_id_volunteer_profiles"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["requests.id"],
+            name=op.f("fk_assignments_request_id_requests"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
+        sa.UniqueConstraint("request_id", "profile_id", name="uq_assignments_request_profile"),
+    )
+    with op.batch_alter_table("assignments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_assignments_profile_id"), ["profile_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assignments_request_id"), ["request_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assignments_state"), ["state"], unique=False)
+
+    op.create_table(
         "project_roles",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=False),
@@ -489,6 +540,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_project_roles_project_id"))
 
     op.drop_table("project_roles")
+    with op.batch_alter_table("assignments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assignments_state"))
+        batch_op.drop_index(batch_op.f("ix_assignments_request_id"))
+        batch_op.drop_index(batch_op.f("ix_assignments_profile_id"))
+
+    op.drop_table("assignments")
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_index("ix_requests_state_starts_at")
         batch_op.drop_index(batch_op.f("ix_requests_state"))

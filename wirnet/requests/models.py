@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -174,3 +175,40 @@ class RequestEvent(db.Model):
 
     request: Mapped[Request] = relationship(back_populates="events")
     actor: Mapped[Any] = relationship("User")
+
+
+class AssignmentState(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+class Assignment(db.Model):
+    """A volunteer offered, booked or sent for a request (the matching workflow fills it)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("request_id", "profile_id", name="uq_assignments_request_profile"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer_profiles.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[AssignmentState] = mapped_column(
+        enum_column(AssignmentState), default=AssignmentState.PROPOSED, index=True
+    )
+    hours: Mapped[float | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    request: Mapped[Request] = relationship()
+    profile: Mapped[Any] = relationship("VolunteerProfile")
