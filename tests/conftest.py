@@ -147,6 +147,35 @@ def users(db_session) -> dict:
 
 
 @pytest.fixture
+def orgs(users) -> dict:
+    """An approved organisation for each organisation member of ``users``, who is its org
+    admin: ``orgs["org_member"]`` and ``orgs["other_org"]`` (#7)."""
+    from wirnet.organisations.models import (
+        Membership,
+        Organisation,
+        OrganisationKind,
+        OrganisationStatus,
+    )
+
+    made = {}
+    for role, name in (
+        ("org_member", "Eritreische Gemeinde Kassel"),
+        ("other_org", "Familienzentrum Vellmar"),
+    ):
+        org = Organisation(
+            name=name,
+            kind=OrganisationKind.MIGRANT_ORGANISATION,
+            contact_name=users[role].display_name,
+            status=OrganisationStatus.APPROVED,
+        )
+        org.memberships.append(Membership(user_id=users[role].id, is_admin=True))
+        db.session.add(org)
+        made[role] = org
+    db.session.flush()
+    return made
+
+
+@pytest.fixture
 def client_as(app, users):
     """``client_as("coordinator")``: a test client logged in as that role (or anonymous)."""
 

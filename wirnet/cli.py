@@ -174,11 +174,13 @@ def reminders() -> None:
 @reminders.command("send")
 @click.option("--today", "on", default=None, help="Act as if today were this day (YYYY-MM-DD).")
 def reminders_send(on: str | None) -> None:
-    """Queue reminders of qualifications entering their renewal window (each once)."""
+    """Queue reminders of qualifications entering their renewal window (each once), and
+    bring back volunteers whose break has ended."""
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
     from wirnet.volunteers.reminders import send_reminders
+    from wirnet.volunteers.status import end_finished_pauses
 
     try:
         today = (
@@ -188,11 +190,13 @@ def reminders_send(on: str | None) -> None:
         )
     except ValueError:
         raise click.ClickException(f"--today {on!r} is not a date such as 2026-03-14.") from None
+    back = end_finished_pauses(today=today)
     report = send_reminders(today=today)
     db.session.commit()
     click.echo(
         f"{report.volunteers} volunteer reminder(s) and "
-        f"{report.coordinators} coordinator summary(ies) queued in the outbox."
+        f"{report.coordinators} coordinator summary(ies) queued in the outbox; "
+        f"{back} volunteer(s) back from a break."
     )
 
 

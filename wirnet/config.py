@@ -129,6 +129,15 @@ class Config:
     #: How long the link in an imported volunteer's invitation works.
     INVITATION_TOKEN_MAX_AGE = timedelta(days=14)
 
+    #: Settings outside the volunteers' scope (lay mediators, not sworn interpreters): the
+    #: request form names them and points to professional interpreting instead. Keys with
+    #: labels in wirnet/requests/scope.py (OUT_OF_SCOPE_LABELS); an unknown key shows as is.
+    OUT_OF_SCOPE_SETTINGS = ("court", "police_interrogation", "psychotherapy", "surgery_consent")
+    #: Requests need this many working days (Mon–Fri without public holidays in Hessen) of
+    #: notice; a shorter one is accepted as urgent and flagged for a coordinator.
+    REQUEST_LEAD_WORKING_DAYS = 3
+    REQUEST_HOLIDAY_SUBDIVISION = "HE"
+
     REGION_FILE = str(PROJECT_ROOT / "wirnet" / "data" / "regions" / "landkreis-kassel.csv")
     CENTRE_NAME = "WIR-Vielfaltszentrum Landkreis Kassel"
     #: Contact, imprint, data protection and retention (see the file: its values are examples).

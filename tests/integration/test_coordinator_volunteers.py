@@ -808,6 +808,31 @@ def test_reminders_cli_twice_queues_nothing_twice(app, users):
     assert bad.exit_code != 0 and "not a date" in bad.output
 
 
+def test_a_break_with_an_end_date_ends_by_itself(app, users):
+    """The volunteer named the last day of their break; from the day after, the daily run
+    brings them back, and the centre may ask them again."""
+    back = volunteer("Back Tomorrow", status=S.PAUSED, paused_until=date(2026, 3, 10))
+    still = volunteer("Still Away", status=S.PAUSED, paused_until=date(2026, 3, 11))
+    open_ended = volunteer("Open Ended", status=S.PAUSED)
+    runner = app.test_cli_runner()
+    on_last_day = runner.invoke(args=["reminders", "send", "--today", "2026-03-10"])
+    assert "0 volunteer(s) back from a break" in on_last_day.output
+    result = runner.invoke(args=["reminders", "send", "--today", "2026-03-11"])
+    assert result.exit_code == 0, result.output
+    assert "1 volunteer(s) back from a break" in result.output
+    db.session.expire_all()
+    status_of = {
+        p.user_id: (p.status, p.paused_until) for p in db.session.scalars(select(VolunteerProfile))
+    }
+    assert status_of[back.id] == (S.ACTIVE, None)
+    assert status_of[still.id] == (S.PAUSED, date(2026, 3, 11))
+    assert status_of[open_ended.id] == (S.PAUSED, None)
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "volunteer.pause_ended")
+    )
+    assert entry is not None and entry.details["until"] == "2026-03-10"
+
+
 # --- the coordinator's overview ---------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ to the user's overview).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -40,9 +41,13 @@ def account_of(role: str, action: str = ""):
     return lambda users: f"/admin/accounts/{users[role].id}{action}"
 
 
-def url_of(url, users: dict) -> str:
-    """A matrix URL is a path, or a callable taking the ``users`` fixture (paths with an id)."""
-    return url(users) if callable(url) else url
+def url_of(url, users: dict, **fixtures) -> str:
+    """A matrix URL is a path, or a callable (paths with an id) taking fixtures by parameter
+    name: ``users``, and ``orgs`` (the organisations of org_member and other_org)."""
+    if not callable(url):
+        return url
+    available = {"users": users, **fixtures}
+    return url(**{name: available[name] for name in inspect.signature(url).parameters})
 
 
 def anonymous_only(outcome):
@@ -391,11 +396,11 @@ def _outcome(response) -> int | str:
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
-def test_permission_matrix(client_as, users, role):
+def test_permission_matrix(client_as, users, orgs, role):
     client = client_as(role)
     failures = []
     for (endpoint, method), (url, data, outcomes) in MATRIX.items():
-        url = url_of(url, users)
+        url = url_of(url, users, orgs=orgs)
         if method == "GET":
             response = client.get(url)
         else:
@@ -421,7 +426,7 @@ def _row_counts() -> dict[str, int]:
     }
 
 
-def test_no_get_request_changes_data(client_as, users):
+def test_no_get_request_changes_data(client_as, users, orgs):
     """Only POST changes anything: following links, prefetching or crawling is harmless."""
     from sqlalchemy import func, select
 
@@ -449,5 +454,5 @@ def test_no_get_request_changes_data(client_as, users):
         client = client_as(role)
         for (_endpoint, method), (url, _data, _outcomes) in MATRIX.items():
             if method == "GET":
-                client.get(url_of(url, users)).close()
+                client.get(url_of(url, users, orgs=orgs)).close()
     assert snapshot() == before

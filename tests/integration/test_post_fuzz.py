@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from tests.conftest import ROLE_NAMES
 from tests.factories import PASSWORD
-from tests.integration.test_permissions import MATRIX, _row_counts
+from tests.integration.test_permissions import MATRIX, _row_counts, url_of
 from wirnet.auth.models import User
 from wirnet.extensions import db
 
@@ -51,8 +51,8 @@ COMMON_NAMES = (
 )
 
 
-def _url(url, users: dict) -> str:
-    return url(users) if callable(url) else url
+def _url(url, users: dict, orgs: dict) -> str:
+    return url_of(url, users, orgs=orgs)
 
 
 class _FormFields(HTMLParser):
@@ -84,14 +84,14 @@ class _FormFields(HTMLParser):
 _FIELDS_BY_ACTION: dict[str, set[str]] = {}
 
 
-def fields_by_action(client_as, users) -> dict[str, set[str]]:
+def fields_by_action(client_as, users, orgs) -> dict[str, set[str]]:
     """Read every page of the matrix as several roles, once per run."""
     if not _FIELDS_BY_ACTION:
         found: dict[str, set[str]] = defaultdict(set)
         for role in CRAWL_ROLES:
             client = client_as(role)
             for url in GET_URLS:
-                path = _url(url, users)
+                path = _url(url, users, orgs)
                 response = client.get(path)
                 if response.mimetype == "text/html":
                     parser = _FormFields(path)
@@ -196,10 +196,12 @@ def _snapshot() -> tuple:
 @pytest.mark.parametrize(
     ("endpoint", "url", "base"), POST_ROUTES, ids=[route[0] for route in POST_ROUTES]
 )
-def test_no_post_ends_in_a_server_error_or_a_half_change(client_as, users, endpoint, url, base):
-    path = _url(url, users)
+def test_no_post_ends_in_a_server_error_or_a_half_change(
+    client_as, users, orgs, endpoint, url, base
+):
+    path = _url(url, users, orgs)
     names = sorted(
-        fields_by_action(client_as, users).get(urlsplit(path).path, set())
+        fields_by_action(client_as, users, orgs).get(urlsplit(path).path, set())
         | set(base or {})
         | set(COMMON_NAMES)
     )

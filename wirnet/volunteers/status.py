@@ -93,3 +93,33 @@ def change_status(
         until=until.isoformat() if until else None,
     )
     db.session.flush()
+
+
+def end_finished_pauses(*, today: date) -> int:
+    """Bring back the volunteers whose pause ran until a day before ``today``.
+
+    The volunteer named the last day of their break; from the next day on the centre may
+    ask them again. Run daily by ``flask reminders send``. Returns how many came back.
+    """
+    from sqlalchemy import select
+
+    assert (S.PAUSED, S.ACTIVE) in TRANSITIONS  # the life cycle allows coming back
+    profiles = db.session.scalars(
+        select(VolunteerProfile)
+        .where(VolunteerProfile.status == S.PAUSED)
+        .where(VolunteerProfile.paused_until.is_not(None))
+        .where(VolunteerProfile.paused_until < today)
+    ).all()
+    for profile in profiles:
+        until = profile.paused_until
+        profile.status = S.ACTIVE
+        profile.paused_until = None
+        audit.record(
+            "volunteer.pause_ended",
+            obj=profile,
+            old=str(S.PAUSED),
+            new=str(S.ACTIVE),
+            until=until.isoformat() if until else None,
+        )
+    db.session.flush()
+    return len(profiles)
