@@ -5,6 +5,8 @@ English is the language of the message ids, so it needs no catalog of its own.
 
 from __future__ import annotations
 
+import re
+
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -25,6 +27,41 @@ def extract_messages() -> set[str]:
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids
+
+
+#: ``%(name)s``, ``%(num)d``, ``{count}``, and bare ``%s``/``%d`` (``%%`` is a literal percent).
+PLACEHOLDER = re.compile(
+    r"%\([A-Za-z_][A-Za-z0-9_]*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdifr]|\{[A-Za-z_][A-Za-z0-9_]*\}"
+)
+#: The number an ``ngettext`` form is chosen by; a form may leave it out ("يومان", "one day").
+COUNT_PLACEHOLDER = "%(num)d"
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text.replace("%%", "")))
+
+
+def placeholder_problems(message) -> list[str]:
+    """Translations whose placeholders differ from the source's (a renamed, missing or extra
+    placeholder breaks the page at run time or loses information)."""
+    if isinstance(message.id, tuple):
+        source = set(placeholders(message.id[0])) | set(placeholders(message.id[1]))
+        problems = []
+        for index, form in enumerate(message.string):
+            found = set(placeholders(form or ""))
+            required = source - {COUNT_PLACEHOLDER}
+            if form and (found - source or required - found):
+                problems.append(
+                    f"plural form {index} has placeholders {sorted(found)}, "
+                    f"the source {sorted(source)}"
+                )
+        return problems
+    if message.string and placeholders(message.string) != placeholders(message.id):
+        return [
+            f"placeholders {placeholders(message.string)} differ from the source's "
+            f"{placeholders(message.id)}"
+        ]
+    return []
 
 
 def check_catalogs(locales: tuple[str, ...] = SHIPPED_LOCALES) -> list[str]:
@@ -50,8 +87,11 @@ def check_catalogs(locales: tuple[str, ...] = SHIPPED_LOCALES) -> list[str]:
                 problems.append(f"{locale}: fuzzy: {msgid!r}")
             elif not all(strings):
                 problems.append(f"{locale}: untranslated: {msgid!r}")
+            where = f"{path.relative_to(PROJECT_ROOT)}:{message.lineno}"
             for error in message.check(catalog):
-                problems.append(f"{locale}: {msgid!r}: {error}")
+                problems.append(f"{locale}: {where}: {msgid!r}: {error}")
+            for error in placeholder_problems(message):
+                problems.append(f"{locale}: {where}: {msgid!r}: {error}")
         for msgid in sorted(in_code - in_catalog):
             problems.append(f"{locale}: missing (run `make babel`): {msgid!r}")
         for msgid in sorted(in_catalog - in_code):

@@ -143,3 +143,26 @@ def test_babel_cfg_maps_code_and_templates():
     cfg = Path(PROJECT_ROOT / "babel.cfg").read_text()
     assert "wirnet/**.py" in cfg
     assert "templates/**.html" in cfg
+
+
+def test_the_catalog_check_finds_placeholders_that_differ_from_the_source():
+    from babel.messages.catalog import Message
+
+    from wirnet.i18n_check import placeholder_problems
+
+    renamed = Message("Hello %(name)s", "Hallo %(nom)s")
+    assert placeholder_problems(renamed)
+    dropped = Message("Sent to {count} people", "An Leute geschickt")
+    assert placeholder_problems(dropped)
+    fine = Message("%(name)s has %(num)d%% left", "%(name)s hat noch %(num)d %%")
+    assert not placeholder_problems(fine)
+    # A plural form may leave out the count ("يومان"), never another placeholder.
+    plural = Message(
+        ("%(num)d day for %(name)s", "%(num)d days for %(name)s"),
+        ("لا أيام لـ %(name)s", "يوم واحد لـ %(name)s", "يومان لـ %(name)s", "", "", ""),
+    )
+    assert not placeholder_problems(plural)
+    plural_bad = Message(
+        ("%(num)d day for %(name)s", "%(num)d days for %(name)s"), ("%(num)d Tag", "%(num)d Tage")
+    )
+    assert len(placeholder_problems(plural_bad)) == 2
