@@ -158,6 +158,12 @@ def register_blueprints(app: Flask) -> None:
     from wirnet.auth import views as _auth_views  # noqa: F401
     from wirnet.main import bp as main_bp
     from wirnet.main import views as _main_views  # noqa: F401
+    from wirnet.organisations import bp as organisations_bp
+    from wirnet.organisations import views as _organisation_views  # noqa: F401
+    from wirnet.projects import bp as projects_bp
+    from wirnet.projects import views as _project_views  # noqa: F401
+    from wirnet.requests import bp as requests_bp
+    from wirnet.requests import views as _request_views  # noqa: F401
     from wirnet.volunteers import bp as volunteers_bp
     from wirnet.volunteers import views as _volunteer_views  # noqa: F401
     from wirnet.volunteers import views_coordinator as _coordinator_views  # noqa: F401
@@ -167,6 +173,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(volunteers_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(requests_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

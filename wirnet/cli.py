@@ -1,5 +1,5 @@
 """``flask --app wirnet …`` commands: demo-data, create-user, outbox, regions, qualifications,
-reminders, babel-check."""
+reminders, requests, babel-check."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(regions)
     app.cli.add_command(qualifications)
     app.cli.add_command(reminders)
+    app.cli.add_command(requests_group)
     app.cli.add_command(babel_check)
 
 
@@ -198,6 +199,22 @@ def reminders_send(on: str | None) -> None:
         f"{report.coordinators} coordinator summary(ies) queued in the outbox; "
         f"{back} volunteer(s) back from a break."
     )
+
+
+@click.group("requests")
+def requests_group() -> None:
+    """Requests (run `requests expire` regularly, e.g. hourly from cron)."""
+
+
+@requests_group.command("expire")
+def requests_expire() -> None:
+    """Mark open requests whose time has passed (or whose deadline is over) as expired."""
+    from wirnet.db_types import utcnow
+    from wirnet.requests.services import expire_overdue
+
+    count = expire_overdue(utcnow())
+    db.session.commit()
+    click.echo(f"{count} open request(s) marked as expired.")
 
 
 @click.command("babel-check")

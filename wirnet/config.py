@@ -108,6 +108,8 @@ class Config:
     LIMIT_PER_ACCOUNT = "50 per hour"
     #: Wrong current passwords (and e-mails sent) on the account page, per user.
     LIMIT_PER_USER = "5 per minute; 20 per hour"
+    #: Staff work that sends e-mail (accepting applicants, resending a confirmation).
+    LIMIT_PER_STAFF = "30 per minute; 300 per hour"
     #: At most this many sign-up, confirmation and reset e-mails to one address an hour;
     #: the rest are dropped silently (and audited), the answer stays the same.
     MAIL_PER_ADDRESS_PER_HOUR = 3

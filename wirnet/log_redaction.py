@@ -19,6 +19,7 @@ TOKEN_PATH_PREFIXES: tuple[str, ...] = (
     "/auth/reset/",
     "/auth/email/",
     "/invitation/",
+    "/organisations/invitation/",
 )
 
 REDACTED = "[redacted]"

@@ -9,7 +9,10 @@ What is limited (the numbers live in the config, ``LIMIT_*``):
 * the same forms, per account from anywhere (``LIMIT_PER_ACCOUNT``, looser): a ceiling
   against guessing one password from many addresses;
 * forms of a logged-in user (change password or e-mail address), per user
-  (``LIMIT_PER_USER``).
+  (``LIMIT_PER_USER``);
+* the centre's staff sending e-mails as part of their work (accepting applicants,
+  resending a confirmation), per user only (``LIMIT_PER_STAFF``, looser: a coordinator
+  goes through dozens a day, and the staff of one office share one address).
 
 A view marked ``count="attempts"`` counts against the account limits only the requests it
 calls ``count_attempt()`` in: a wrong password, or an e-mail sent. A right password never
@@ -41,7 +44,7 @@ from werkzeug.wrappers import Response
 
 logger = logging.getLogger(__name__)
 
-Key = Literal["account", "user"]
+Key = Literal["account", "user", "staff"]
 Count = Literal["requests", "attempts"]
 
 #: Fail fast when Redis is away (the limiter then counts in memory) instead of hanging.
@@ -58,6 +61,7 @@ def rate_limited(
 
     ``key="account"``: the form names an account in its ``email`` field (anonymous forms).
     ``key="user"``: the logged-in user is the account.
+    ``key="staff"``: a coordinator's or admin's work that sends e-mail; per user, looser.
     ``count="attempts"``: only requests that call ``count_attempt()`` count against the
     account limits (the per-address limit always counts every request).
     """
@@ -163,6 +167,8 @@ def init_app(app: Flask) -> Limiter:
                 ("LIMIT_PER_ACCOUNT_AND_ADDRESS", account_and_address_key),
                 ("LIMIT_PER_ACCOUNT", account_key),
             ]
+        elif key == "staff":
+            account_limits = [("LIMIT_PER_STAFF", user_key)]
         else:
             account_limits = [("LIMIT_PER_USER", user_key)]
         limited = view
@@ -170,7 +176,8 @@ def init_app(app: Flask) -> Limiter:
             limited = limiter.limit(
                 _config(setting), key_func=key_func, methods=["POST"], deduct_when=deduct_when
             )(limited)
-        limited = limiter.limit(_config("LIMIT_PER_ADDRESS"), methods=["POST"])(limited)
+        if key != "staff":
+            limited = limiter.limit(_config("LIMIT_PER_ADDRESS"), methods=["POST"])(limited)
         app.view_functions[endpoint] = limited
 
     @app.after_request

@@ -36,6 +36,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.reset_password",
         "auth.confirm_email_change",
         "volunteers.accept_invitation",
+        "organisations.register",
+        "organisations.registered",
+        "organisations.accept_invitation",
     }
 )
 

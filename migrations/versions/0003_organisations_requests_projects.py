@@ -131,6 +131,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("as_admin", sa.Boolean(), nullable=False),
         sa.Column("invited_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),

@@ -398,3 +398,19 @@ def test_make_run_serves_one_process_on_the_chosen_port():
     local = [line for line in commands.splitlines() if "WIRNET_ENV=local" in line]
     assert len(local) >= 3
     assert all("WIRNET_PORT=5050" in line for line in local), local
+
+
+def test_staff_work_that_sends_mail_has_a_looser_limit_of_its_own(limited_app, users):
+    """An admin resending confirmation links (staff work) is not stopped after the five a
+    minute a volunteer's password form allows, nor by the office's shared address; a
+    runaway loop still is."""
+    from tests.factories import UserFactory
+
+    app = limited_app(LIMIT_PER_STAFF="8 per minute", LIMIT_PER_ADDRESS="3 per minute")
+    client = app.test_client()
+    log_in(client, users["admin"])
+    person = UserFactory(email_confirmed_at=None)
+    url = f"/admin/accounts/{person.id}/resend-confirmation"
+    statuses = [client.post(url, headers=EN).status_code for _ in range(8)]
+    assert 429 not in statuses, statuses
+    assert client.post(url, headers=EN).status_code == 429

@@ -195,7 +195,7 @@ def reactivate(user_id: int):
 
 
 @bp.post("/accounts/<int:user_id>/resend-confirmation")
-@rate_limited(key="user")
+@rate_limited(key="staff")
 @role_required(Role.ADMIN)
 def resend_confirmation(user_id: int):
     user = _checked_action(user_id)

@@ -41,23 +41,33 @@ def _send_confirmation(user: User) -> None:
     )
 
 
-def sign_up(data: SignupData, notice_version: str) -> User | None:
-    """Create an unconfirmed volunteer account and send the confirmation link.
+def sign_up(
+    data: SignupData,
+    notice_version: str,
+    *,
+    role: Role = Role.VOLUNTEER,
+    existing_template: str = "signup_existing",
+    **existing_context,
+) -> User | None:
+    """Create an unconfirmed account (a volunteer's unless ``role`` says otherwise) and send
+    the confirmation link.
 
-    When the address is taken, the owner is told by e-mail instead and None is returned;
-    the caller answers the same either way, so nobody learns which addresses exist.
+    When the address is taken, the owner is told by e-mail instead (``existing_template``,
+    with ``existing_context``) and None is returned; the caller answers the same either way,
+    so nobody learns which addresses exist.
     """
     email = normalize_email(data.email)
     password_hash = passwords.hash_password(data.password)  # the same cost on both paths
     existing = User.by_email(email)
     if existing is not None:
         queue_email(
-            "signup_existing",
+            existing_template,
             to=existing.email,
             locale=existing.locale,
             user=existing,
             login_link=external_url("auth.login"),
             reset_link=external_url("auth.forgot_password"),
+            **existing_context,
         )
         return None
     user = User(
@@ -65,12 +75,12 @@ def sign_up(data: SignupData, notice_version: str) -> User | None:
         password_hash=password_hash,
         display_name=data.display_name,
         locale=data.locale,
-        role=Role.VOLUNTEER,
+        role=role,
     )
     db.session.add(user)
     db.session.flush()
     give_consent(user, notice_version)
-    audit.record("user.signed_up", actor=user, obj=user)
+    audit.record("user.signed_up", actor=user, obj=user, role=str(role))
     _send_confirmation(user)
     return user
 

@@ -41,6 +41,7 @@ CAPPED_TEMPLATES = frozenset(
     {
         "confirm_email",
         "signup_existing",
+        "organisation_signup_existing",
         "reset_password",
         "confirm_email_change",
         "email_change_taken",

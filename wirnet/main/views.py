@@ -52,6 +52,17 @@ def home():
         from wirnet.volunteers.views_coordinator import home_counts  # volunteers waiting
 
         context["volunteer_counts"] = home_counts()
+    if role in (Role.COORDINATOR, Role.ADMIN):
+        from wirnet.organisations.views import coordinator_home_context  # waiting for approval
+
+        context.update(coordinator_home_context())
+    if role is Role.ORG_MEMBER:
+        from wirnet.organisations.views import home_context as organisations_context
+
+        context.update(organisations_context())
+        from wirnet.requests.views import home_context as requests_context
+
+        context.update(requests_context())  # the requests panel
     if role is Role.VOLUNTEER:
         from wirnet.volunteers.views import home_context  # the onboarding checklist
 

@@ -92,6 +92,8 @@ class OrganisationInvitation(db.Model):
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str] = mapped_column(String(254))
+    #: Joins as org admin (a coordinator invites the first admin of an organisation).
+    as_admin: Mapped[bool] = mapped_column(default=False)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
