@@ -12,23 +12,13 @@ from wirnet.admin.services import AccountFilter, AccountState, Outcome
 from wirnet.auth.models import User
 from wirnet.bidi import isolated
 from wirnet.extensions import db
+from wirnet.pagination import page_numbers
 from wirnet.ratelimit import rate_limited
 from wirnet.roles import Role
 from wirnet.security import role_required
 
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1
-
-
-def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
-    """The page links to show: the first, the last and a few around ``page``; None is a gap."""
-    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
 
 
 @bp.get("/accounts")

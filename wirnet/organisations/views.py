@@ -35,10 +35,10 @@ from wirnet.organisations.forms import (
 )
 from wirnet.organisations.models import Membership, OrganisationInvitation, OrganisationStatus
 from wirnet.organisations.services import OrganisationError
+from wirnet.pagination import page_numbers
 from wirnet.ratelimit import rate_limited
 from wirnet.roles import Role
 from wirnet.security import renew_csrf_token, role_required, start_session
-from wirnet.volunteers.views_coordinator import page_numbers
 
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1

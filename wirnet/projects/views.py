@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wirnet.bidi import isolated
 from wirnet.extensions import db
+from wirnet.pagination import page_numbers
 from wirnet.projects import bp, services
 from wirnet.projects.forms import (
     APPLICATION_LABELS,
@@ -47,7 +48,7 @@ from wirnet.volunteers.languages import (
 )
 from wirnet.volunteers.models import Topic
 from wirnet.volunteers.profiles import profile_of
-from wirnet.volunteers.views import listing, page_numbers
+from wirnet.volunteers.views import listing
 
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1

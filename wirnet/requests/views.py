@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
+from wirnet.pagination import page_numbers
 from wirnet.requests import bp, lifecycle, scope, services
 from wirnet.requests.forms import (
     GENDER_PREFERENCE_LABELS,
@@ -56,7 +57,6 @@ from wirnet.volunteers.languages import (
     language_choices,
     sort_key,
 )
-from wirnet.volunteers.views_coordinator import page_numbers
 
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1

@@ -21,6 +21,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from wirnet.extensions import db
+from wirnet.pagination import page_numbers
 from wirnet.roles import Role
 from wirnet.security import role_required
 from wirnet.volunteers import bp, catalogue, services
@@ -90,17 +91,6 @@ def _checked_id(value: int) -> int:
     if value > MAX_ID:
         abort(404)
     return value
-
-
-def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
-    """The page links to show: the first, the last and a few around ``page``; None is a gap."""
-    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
 
 
 # --- home page: the checklist, taking a break -----------------------------------------------

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wirnet.bidi import isolated
 from wirnet.extensions import db
+from wirnet.pagination import page_numbers
 from wirnet.roles import Role
 from wirnet.security import role_required
 from wirnet.volunteers import bp, catalogue, coordination
@@ -69,17 +70,6 @@ def _page_number() -> int:
     if not value.isdigit() or len(value) > 9:
         return 1
     return int(value)
-
-
-def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
-    """The page links to show: the first, the last and a few around ``page``; None is a gap."""
-    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
 
 
 def _weekday_names(locale: str) -> list[str]:
