@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from typing import Any
+
 
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
     """The page links to show: the first, the last and a few around ``page``; None is a gap."""
@@ -12,3 +16,25 @@ def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
             numbers.append(None)
         numbers.append(number)
     return numbers
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its rows, and where it stands in the whole."""
+
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.items)

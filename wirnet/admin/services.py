@@ -12,6 +12,7 @@ from wirnet import audit
 from wirnet.auth import services as auth_services
 from wirnet.auth.models import User
 from wirnet.extensions import db
+from wirnet.pagination import Page
 from wirnet.roles import Role
 
 PER_PAGE = 25
@@ -47,26 +48,6 @@ class AccountFilter:
     state: AccountState | None = None
 
 
-@dataclass(frozen=True)
-class AccountPage:
-    items: list[User]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last_index(self) -> int:
-        return (self.page - 1) * self.per_page + len(self.items)
-
-
 def _filtered(stmt: Select, filters: AccountFilter) -> Select:
     if filters.query:
         # autoescape: % and _ typed by the admin are searched for, not wildcards.
@@ -83,7 +64,7 @@ def _filtered(stmt: Select, filters: AccountFilter) -> Select:
     return stmt
 
 
-def list_accounts(filters: AccountFilter, page: int = 1, per_page: int = PER_PAGE) -> AccountPage:
+def list_accounts(filters: AccountFilter, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """One page of accounts sorted by name, in two queries whatever the page size."""
     total = db.session.scalar(_filtered(select(func.count()).select_from(User), filters)) or 0
     pages = max(1, math.ceil(total / per_page))
@@ -94,7 +75,7 @@ def list_accounts(filters: AccountFilter, page: int = 1, per_page: int = PER_PAG
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return AccountPage(list(db.session.scalars(stmt)), total, page, per_page)
+    return Page(list(db.session.scalars(stmt)), total, page, per_page)
 
 
 class Outcome(enum.Enum):

@@ -42,6 +42,7 @@ from wirnet.organisations.models import (
     OrganisationKind,
     OrganisationStatus,
 )
+from wirnet.pagination import Page
 from wirnet.regions import Municipality
 from wirnet.roles import Role
 from wirnet.urls import external_url
@@ -248,26 +249,6 @@ class OrganisationFilter:
     status: OrganisationStatus | None = None
     kind: OrganisationKind | None = None
     municipality_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last_index(self) -> int:
-        return (self.page - 1) * self.per_page + len(self.items)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Text, cast, exists, func, or_, select
@@ -33,6 +32,7 @@ from wirnet.extensions import db
 from wirnet.mail.outbox import queue_email
 from wirnet.organisations.access import is_member, is_org_admin, organisation_ids_of
 from wirnet.organisations.models import Membership, Organisation, OrganisationStatus
+from wirnet.pagination import Page
 from wirnet.projects.models import (
     Participation,
     ParticipationState,
@@ -476,17 +476,9 @@ class ProjectFilter:
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
+class ProjectPage(Page):
     #: Accepted volunteers per role id, for the roles of ``items``.
     taken: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def _listed(value: str):
@@ -572,7 +564,7 @@ def browse(filters: ProjectFilter, *, page: int = 1, per_page: int = PER_PAGE) -
             .group_by(Participation.role_id)
         )
         taken = dict(rows.all())
-    return Page(projects, total, page, per_page, taken)
+    return ProjectPage(projects, total, page, per_page, taken)
 
 
 def requested_languages() -> list[str]:

@@ -13,7 +13,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -28,6 +27,7 @@ from wirnet.extensions import db
 from wirnet.mail.outbox import queue_email
 from wirnet.organisations.access import is_member, organisation_ids_of
 from wirnet.organisations.models import Organisation, OrganisationStatus
+from wirnet.pagination import Page
 from wirnet.regions import Municipality
 from wirnet.requests import lifecycle, scope
 from wirnet.requests.models import (
@@ -574,26 +574,6 @@ class BoardFilter:
     date_from: date | None = None
     date_to: date | None = None
     urgent: bool = False
-
-
-@dataclass
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last_index(self) -> int:
-        return (self.page - 1) * self.per_page + len(self.items)
 
 
 def _board_conditions(filters: BoardFilter) -> list:

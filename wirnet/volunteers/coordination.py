@@ -14,7 +14,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -23,6 +22,7 @@ from wirnet import audit
 from wirnet.auth.models import User
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
+from wirnet.pagination import Page
 from wirnet.regions import Municipality
 from wirnet.roles import Role
 from wirnet.volunteers import qualifications as rules
@@ -94,26 +94,6 @@ class VolunteerRow:
     @property
     def municipality(self) -> Municipality | None:
         return self.profile.municipality if self.profile else None
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last_index(self) -> int:
-        return (self.page - 1) * self.per_page + len(self.items)
 
 
 def language_condition(tag: str):
