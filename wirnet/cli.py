@@ -36,11 +36,19 @@ def init_app(app: Flask) -> None:
 @click.command("demo-data")
 @click.option("--volunteers", default=12, show_default=True, help="How many volunteers.")
 @click.option("--seed", default=2026, show_default=True, help="Seed for reproducible data.")
-def demo_data(volunteers: int, seed: int) -> None:
-    """Load the region and demo accounts (password: wirnet-demo). Safe to run twice."""
+@click.option(
+    "--requests",
+    default=40,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many requests (plus a weekly series of six dates, one more per 200).",
+)
+def demo_data(volunteers: int, seed: int, requests: int) -> None:
+    """Load the region, demo accounts (password: wirnet-demo), organisations, requests and
+    projects. Safe to run twice."""
     from wirnet.demo import load_demo_data
 
-    created = load_demo_data(volunteers=volunteers, seed=seed)
+    created = load_demo_data(volunteers=volunteers, seed=seed, requests=requests)
     db.session.commit()
     click.echo(f"Demo data ready ({created} new records).")
 

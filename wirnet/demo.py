@@ -1,5 +1,6 @@
 """Demo data: the region, the qualification catalogue, an admin, coordinators, organisation
-members and volunteers with profiles.
+members and volunteers with profiles; then organisations, requests and projects
+(:mod:`wirnet.demo_activity`).
 
 Every demo account has the password ``wirnet-demo``. Loading twice changes nothing; the
 same ``seed`` gives the same volunteers (names, languages, qualifications, slots …; dates
@@ -25,6 +26,7 @@ from wirnet import audit
 from wirnet.audit import AuditEntry
 from wirnet.auth import passwords, services
 from wirnet.auth.models import Consent, ConsentKind, User
+from wirnet.demo_activity import load_activity
 from wirnet.extensions import db
 from wirnet.regions import Municipality, load_municipalities
 from wirnet.roles import Role
@@ -58,6 +60,9 @@ FIXED_ACCOUNTS = [
     ("coordinator2@example.org", "Jonas Becker", Role.COORDINATOR, "de"),
     ("org@example.org", "Semhar Tesfay", Role.ORG_MEMBER, "de"),
     ("org2@example.org", "Mariam Rahimi", Role.ORG_MEMBER, "de"),
+    # A member who is not an org admin, and the admin of an organisation still pending.
+    ("org3@example.org", "Katrin Vogel", Role.ORG_MEMBER, "de"),
+    ("org4@example.org", "Farid Sultani", Role.ORG_MEMBER, "de"),
     ("volunteer@example.org", "Rana Al-Khatib", Role.VOLUNTEER, "ar"),
 ]
 DEMO_VOLUNTEER = "volunteer@example.org"
@@ -762,8 +767,12 @@ def load_volunteers(
     return len(new_users) + len(missing)
 
 
-def load_demo_data(*, volunteers: int = 12, seed: int = 2026) -> int:
-    """Create what is missing; returns the number of records created or updated."""
+def load_demo_data(*, volunteers: int = 12, seed: int = 2026, requests: int = 40) -> int:
+    """Create what is missing; returns the number of records created or updated.
+
+    After the accounts and volunteers: the organisations, ``requests`` requests (and a
+    weekly series) and the local projects (:mod:`wirnet.demo_activity`).
+    """
     today = date.today()
     created = load_municipalities(current_app.config["REGION_FILE"])
     created += load_catalogue()
@@ -780,4 +789,5 @@ def load_demo_data(*, volunteers: int = 12, seed: int = 2026) -> int:
     created += load_volunteers(
         volunteers, seed, password_hash=password_hash, today=today, coordinator_id=coordinator_id
     )
+    created += load_activity(requests=requests, seed=seed, today=today)
     return created

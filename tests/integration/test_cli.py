@@ -145,7 +145,8 @@ def test_demo_data_creates_the_documented_logins_and_the_region(app):
         assert user.email_confirmed
         assert [c.kind for c in user.consents] == ["privacy_notice"]
     assert count(Municipality) == 28
-    assert count(User) == len(DEMO_LOGINS) + 2 + 12  # + coordinator2, org2, 12 volunteers
+    # + coordinator2, org2, org3 (a member), org4 (a pending organisation), 12 volunteers
+    assert count(User) == len(DEMO_LOGINS) + 4 + 12
 
     response = log_in(app.test_client(), "coordinator@example.org", "wirnet-demo")
     assert response.status_code == 302
