@@ -627,7 +627,10 @@ def board(filters: BoardFilter, *, page: int = 1, per_page: int = PER_PAGE) -> P
             select(Request)
             .where(*conditions)
             .options(joinedload(Request.organisation), joinedload(Request.municipality))
-            .order_by(soon_key().is_(None), soon_key(), Request.id)
+            # Closed requests (completed, cancelled, expired) after the ones still to do.
+            .order_by(
+                Request.state.in_(lifecycle.FINAL), soon_key().is_(None), soon_key(), Request.id
+            )
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
