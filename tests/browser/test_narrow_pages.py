@@ -8,29 +8,17 @@ Debian's chromium, driven by Playwright, against a live server as in test_signup
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
+from tests.browser.support import assert_fits, serving
 from tests.conftest import make_app
 from wirnet.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_db_rollback]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PUBLIC_PAGES = [
     "/",
     "/contact",
@@ -41,56 +29,15 @@ PUBLIC_PAGES = [
     "/auth/forgot",
 ]
 
-#: Elements that stick out of the viewport on either side (an RTL page overflows to the
-#: left, which scrollWidth alone may not show).
-OUTSIDE = """() => {
-  const width = window.innerWidth;
-  return Array.from(document.querySelectorAll("body *"))
-    .filter((el) => { const r = el.getBoundingClientRect();
-                      return r.width > 0 && (r.right > width + 0.5 || r.left < -0.5); })
-    .slice(0, 5)
-    .map((el) => el.tagName.toLowerCase() + "." + el.className + ": "
-                 + (el.textContent || "").trim().slice(0, 40));
-}"""
-
 
 @pytest.fixture(scope="module")
 def live_server(database_url) -> Iterator[str]:
-    if shutil.which("chromium") is None:
-        pytest.fail(
-            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-        )
+    """The public pages need no data: one server for the whole module."""
     app = make_app(database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None)
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-            db.session.commit()
-            db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def assert_fits(page, where: str) -> None:
-    scroll_width, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    outside = page.evaluate(OUTSIDE)
-    assert scroll_width <= width and not outside, (where, scroll_width, width, outside)
+    with serving(app) as base_url:
+        yield base_url
 
 
 @pytest.mark.parametrize("locale", ["de", "ar"])

@@ -8,17 +8,14 @@ data, cleaned up after), as in test_narrow_pages.
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.browser.test_narrow_pages import CHROMIUM, CHROMIUM_ARGS, assert_fits
+from tests.browser.support import assert_fits, serving
 from tests.conftest import make_app
 from tests.factories import PASSWORD, password_hash
 from wirnet.auth.models import User
@@ -56,8 +53,6 @@ def _account(email: str, name: str, role: Role) -> User:
 
 @pytest.fixture(scope="module")
 def live_server(database_url) -> Iterator[tuple[str, dict]]:
-    if shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is missing: `make test` installs it")
     app = make_app(database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None)
     with app.app_context():
         db.create_all()
@@ -111,28 +106,8 @@ def live_server(database_url) -> Iterator[tuple[str, dict]]:
             )
         db.session.commit()
         ids = {"project": cafe.id}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", ids
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-            db.session.commit()
-            db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with serving(app) as base_url:
+        yield base_url, ids
 
 
 def _log_in(page, base: str, email: str) -> None:

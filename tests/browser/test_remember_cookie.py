@@ -11,14 +11,12 @@ cannot pass by the cookie never being set).
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
+from tests.browser.support import serving
 from tests.conftest import make_app
 from tests.factories import PASSWORD, password_hash
 from wirnet.auth import services
@@ -28,8 +26,6 @@ from wirnet.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_db_rollback]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 EMAIL = "remember.me@example.org"
 
 #: The production profile's cookie settings (the rest of production needs HTTPS).
@@ -42,10 +38,6 @@ PRODUCTION_COOKIES = {
 
 @pytest.fixture(scope="module")
 def live_server(database_url) -> Iterator[str]:
-    if shutil.which("chromium") is None:
-        pytest.fail(
-            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-        )
     assert PRODUCTION_COOKIES["REMEMBER_COOKIE_NAME"].startswith("__Host-")
     assert PRODUCTION_COOKIES["REMEMBER_COOKIE_SECURE"] is True
     app = make_app(database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None, **PRODUCTION_COOKIES)
@@ -58,47 +50,33 @@ def live_server(database_url) -> Iterator[str]:
             locale="en",
         )
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-            db.session.commit()
-            db.engine.dispose()
+    with serving(app) as base_url:
+        yield base_url
 
 
 def cookie_names(context) -> set[str]:
     return {cookie["name"] for cookie in context.cookies()}
 
 
-def test_log_out_removes_the_remember_me_cookie_in_chromium(live_server):
+def test_log_out_removes_the_remember_me_cookie_in_chromium(live_server, browser):
     remember = PRODUCTION_COOKIES["REMEMBER_COOKIE_NAME"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-GB")
-        page = context.new_page()
-        page.goto(live_server + "/auth/login")
-        page.locator("#email").fill(EMAIL)
-        page.locator("#password").fill(PASSWORD)
-        page.locator("#remember").check()
-        page.locator("main form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(r"/home$"))
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(live_server + "/auth/login")
+    page.locator("#email").fill(EMAIL)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#remember").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/home$"))
 
-        [cookie] = [c for c in context.cookies() if c["name"] == remember]
-        assert cookie["secure"]  # Chromium took the Secure cookie on http://127.0.0.1
+    [cookie] = [c for c in context.cookies() if c["name"] == remember]
+    assert cookie["secure"]  # Chromium took the Secure cookie on http://127.0.0.1
 
-        page.locator("form[action$='/auth/logout'] button").click()
-        expect(page).to_have_url(re.compile(r"/$"))
-        assert remember not in cookie_names(context)
+    page.locator("form[action$='/auth/logout'] button").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert remember not in cookie_names(context)
 
-        # And it really is logged out: the overview sends it to the log-in.
-        page.goto(live_server + "/home")
-        expect(page).to_have_url(re.compile(r"/auth/login"))
-        browser.close()
+    # And it really is logged out: the overview sends it to the log-in.
+    page.goto(live_server + "/home")
+    expect(page).to_have_url(re.compile(r"/auth/login"))
+    context.close()

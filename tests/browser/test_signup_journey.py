@@ -1,81 +1,20 @@
 """The first journey in a real browser: sign up, confirm, log in, switch to Arabic.
 
 Debian's chromium, driven by Playwright; the app is served by a real WSGI server on
-loopback, with CSRF on, against the test database (committed data, cleaned up after).
+loopback, with CSRF on, against the test database (committed data, cleaned up after): the
+``live_server`` and ``browser`` fixtures of conftest.py.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import threading
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from sqlalchemy import select
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
-from tests.conftest import make_app
-from wirnet.extensions import db
-from wirnet.mail.models import OutboxMessage
+from tests.browser.support import latest_mail, mail_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_db_rollback]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def live_server(database_url) -> Iterator[str]:
-    if shutil.which("chromium") is None:
-        pytest.fail(
-            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-        )
-    app = make_app(database_url, WTF_CSRF_ENABLED=True, SERVER_NAME=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # The links in the e-mails point at the live server, as WIRNET_BASE_URL would.
-    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", app
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with app.app_context():
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-            db.session.commit()
-            db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def confirmation_link(app, email: str) -> str:
-    with app.app_context():
-        message = db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.to_address == email, OutboxMessage.template == "confirm_email")
-            .order_by(OutboxMessage.id.desc())
-        ).first()
-        assert message is not None, "no confirmation e-mail in the outbox"
-        return re.search(r"https?://\S+", message.body_text).group(0)
 
 
 def test_sign_up_confirm_log_in_and_switch_to_arabic(live_server, browser):
@@ -96,7 +35,7 @@ def test_sign_up_confirm_log_in_and_switch_to_arabic(live_server, browser):
     page.locator("form:not(.language-switcher) button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/auth/signup/sent$"))
 
-    page.goto(confirmation_link(app, "olena.kovalenko@example.org"))
+    page.goto(mail_link(latest_mail(app, "olena.kovalenko@example.org", "confirm_email"), base_url))
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/auth/login"))
 
