@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from flask import request
+
 
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
     """The page links to show: the first, the last and a few around ``page``; None is a gap."""
@@ -38,3 +40,11 @@ class Page:
     @property
     def last_index(self) -> int:
         return (self.page - 1) * self.per_page + len(self.items)
+
+
+def page_arg() -> int:
+    """``?page=`` as a number; anything else (text, huge numbers) is page 1."""
+    value = request.args.get("page", "")
+    if not value.isdigit() or len(value) > 9:
+        return 1
+    return int(value)

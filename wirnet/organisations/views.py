@@ -35,7 +35,7 @@ from wirnet.organisations.forms import (
 )
 from wirnet.organisations.models import Membership, OrganisationInvitation, OrganisationStatus
 from wirnet.organisations.services import OrganisationError
-from wirnet.pagination import page_numbers
+from wirnet.pagination import page_arg, page_numbers
 from wirnet.ratelimit import rate_limited
 from wirnet.roles import Role
 from wirnet.security import renew_csrf_token, role_required, start_session
@@ -452,13 +452,6 @@ def accept_invitation(token: str):
 # --- the coordinators' pages -----------------------------------------------------------------
 
 
-def _page_number() -> int:
-    value = request.args.get("page", "")
-    if not value.isdigit() or len(value) > 9:
-        return 1
-    return int(value)
-
-
 @bp.get("/coordinator/organisations")
 @coordinators_only
 def coordinator_list():
@@ -483,7 +476,7 @@ def coordinator_list():
         for name in ("q", "status", "kind", "municipality")
         if ok(getattr(form, name))
     }
-    result = services.list_organisations(filters, page=_page_number())
+    result = services.list_organisations(filters, page=page_arg())
 
     def page_url(number: int) -> str:
         return url_for("organisations.coordinator_list", **params, page=number)

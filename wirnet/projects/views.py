@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wirnet.bidi import isolated
 from wirnet.extensions import db
-from wirnet.pagination import page_numbers
+from wirnet.pagination import page_arg, page_numbers
 from wirnet.projects import bp, services
 from wirnet.projects.forms import (
     APPLICATION_LABELS,
@@ -64,14 +64,6 @@ def _locale() -> str:
 
 def _me():
     return current_user._get_current_object()
-
-
-def _page_number() -> int:
-    """``?page=`` as a number; anything else (text, huge numbers) is page 1."""
-    value = request.args.get("page", "")
-    if not value.isdigit() or len(value) > 9:
-        return 1
-    return int(value)
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -167,7 +159,7 @@ def browse():
     }
     if finished:
         params["finished"] = "y"
-    result = services.browse(chosen, page=_page_number())
+    result = services.browse(chosen, page=page_arg())
 
     def page_url(number: int) -> str:
         return url_for("projects.browse", **params, page=number)
@@ -190,7 +182,7 @@ def browse():
 @bp.get("/projects/mine")
 @volunteer_only
 def mine():
-    result = services.applications_of(_me(), page=_page_number())
+    result = services.applications_of(_me(), page=page_arg())
     return render_template(
         "projects/mine.html",
         result=result,

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
-from wirnet.pagination import page_numbers
+from wirnet.pagination import page_arg, page_numbers
 from wirnet.requests import bp, lifecycle, scope, services
 from wirnet.requests.forms import (
     GENDER_PREFERENCE_LABELS,
@@ -73,13 +73,6 @@ def _locale() -> str:
 
 def _me():
     return current_user._get_current_object()
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "")
-    if not value.isdigit() or len(value) > 9:
-        return 1
-    return int(value)
 
 
 def _request_or_404(request_id: int):
@@ -553,7 +546,7 @@ def list_requests():
     form = StateFilterForm(formdata=request.args)
     form.validate()
     state = RequestState(form.state.data) if form.state.data and not form.state.errors else None
-    result = services.organisation_requests(user, state=state, page=_page_number())
+    result = services.organisation_requests(user, state=state, page=page_arg())
     params = {"state": state.value} if state else {}
 
     def page_url(number: int) -> str:
@@ -634,7 +627,7 @@ def board():
             params[name] = getattr(form, name).data.isoformat()
     if filters.urgent:
         params["urgent"] = "y"
-    result = services.board(filters, page=_page_number())
+    result = services.board(filters, page=page_arg())
     now: datetime = utcnow()
 
     def page_url(number: int) -> str:

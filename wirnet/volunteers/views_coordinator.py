@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wirnet.bidi import isolated
 from wirnet.extensions import db
-from wirnet.pagination import page_numbers
+from wirnet.pagination import page_arg, page_numbers
 from wirnet.roles import Role
 from wirnet.security import role_required
 from wirnet.volunteers import bp, catalogue, coordination
@@ -62,14 +62,6 @@ def _today() -> date:
 
 def _me():
     return current_user._get_current_object()
-
-
-def _page_number() -> int:
-    """``?page=`` as a number; anything else (text, huge numbers) is page 1."""
-    value = request.args.get("page", "")
-    if not value.isdigit() or len(value) > 9:
-        return 1
-    return int(value)
 
 
 def _weekday_names(locale: str) -> list[str]:
@@ -161,7 +153,7 @@ def coordinator_volunteers():
     locale, today = _locale(), _today()
     form, kinds = _search_form(locale)
     chosen, params = _filters(form, kinds)
-    result = coordination.list_volunteers(chosen, today=today, page=_page_number())
+    result = coordination.list_volunteers(chosen, today=today, page=page_arg())
 
     def page_url(number: int) -> str:
         return url_for("volunteers.coordinator_volunteers", **params, page=number)
@@ -463,7 +455,7 @@ def coordinator_reject(user_id: int, qualification_id: int):
 @coordinators_only
 def coordinator_expiring():
     locale, today = _locale(), _today()
-    result = coordination.expiring(today=today, page=_page_number())
+    result = coordination.expiring(today=today, page=page_arg())
 
     def page_url(number: int) -> str:
         return url_for("volunteers.coordinator_expiring", page=number)
