@@ -62,6 +62,13 @@ def remember_locale(response: Response, locale: str) -> Response:
     return response
 
 
+def current_locale() -> str:
+    """The locale this request is rendered in, as a string."""
+    from flask_babel import get_locale
+
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 @cache
 def text_direction(locale: str) -> str:
     return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from wirnet.bidi import isolated
 from wirnet.extensions import db
+from wirnet.i18n import current_locale
 from wirnet.pagination import page_arg, page_numbers
 from wirnet.projects import bp, services
 from wirnet.projects.forms import (
@@ -42,6 +42,7 @@ from wirnet.volunteers.forms import TOPIC_LABELS
 from wirnet.volunteers.languages import (
     canonical,
     display_name,
+    filter_choices,
     is_known,
     language_choices,
     sort_key,
@@ -56,10 +57,6 @@ MAX_ID = 2**31 - 1
 logged_in = role_required(Role.VOLUNTEER, Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
 runners = role_required(Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
 volunteer_only = role_required(Role.VOLUNTEER)
-
-
-def _locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _me():
@@ -113,13 +110,7 @@ def _browse_form(locale: str) -> BrowseForm:
     wanted = canonical(request.args.get("language", ""))
     if wanted and is_tag(wanted) and wanted not in tags:
         tags.append(wanted)  # a real tag no project asks for yet: an empty list, not an error
-    languages: list[tuple[str, str]] = []
-    for tag in tags:
-        name = display_name(tag, locale)
-        if "-" not in tag and any(t.startswith(tag + "-") for t in tags):
-            name = _("%(language)s, all varieties", language=name)
-        languages.append((tag, name))
-    languages.sort(key=lambda item: (sort_key(item[1]), item[0]))
+    languages = filter_choices(tags, locale)
     form.language.choices = [
         SelectChoice("", _("Any language")),
         *(SelectChoice(tag, name) for tag, name in languages),
@@ -137,7 +128,7 @@ def _browse_form(locale: str) -> BrowseForm:
 @bp.get("/projects")
 @logged_in
 def browse():
-    locale = _locale()
+    locale = current_locale()
     form = _browse_form(locale)
 
     def ok(f):
@@ -205,7 +196,7 @@ def _render_project(
     error: str | None = None,
 ):
     me = _me()
-    locale = _locale()
+    locale = current_locale()
     manager = services.can_manage(me, project)
     profile = profile_of(me) if me.role is Role.VOLUNTEER else None
     mine = {}
@@ -364,13 +355,13 @@ def change_state(project_id: int):
 
 def _role_form(data: dict | None = None) -> RoleForm:
     form = RoleForm() if request.method == "POST" else RoleForm(formdata=None, data=data)
-    form.languages.choices = language_choices(_locale())
+    form.languages.choices = language_choices(current_locale())
     return form
 
 
 def _role_data(form: RoleForm) -> services.RoleData | None:
     """The role as typed; None (and a message on the field) for a language not on the list."""
-    locale = _locale()
+    locale = current_locale()
     tags = []
     for value in form.languages.data or []:
         if not is_known(value, locale):

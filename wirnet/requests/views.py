@@ -13,13 +13,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time, get_locale, ngettext
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
+from wirnet.i18n import current_locale
 from wirnet.pagination import page_arg, page_numbers
 from wirnet.requests import bp, lifecycle, scope, services
 from wirnet.requests.forms import (
@@ -53,6 +54,7 @@ from wirnet.volunteers import catalogue
 from wirnet.volunteers.languages import (
     canonical,
     display_name,
+    filter_choices,
     is_known,
     language_choices,
     sort_key,
@@ -65,10 +67,6 @@ posters = role_required(Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
 coordinators_only = role_required(Role.COORDINATOR, Role.ADMIN)
 
 S = RequestState
-
-
-def _locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _me():
@@ -112,7 +110,7 @@ def when(item) -> str:
 
 
 def labels() -> dict:
-    locale = _locale()
+    locale = current_locale()
     return {
         "kind_labels": KIND_LABELS,
         "mode_labels": MODE_LABELS,
@@ -276,7 +274,7 @@ def _language_checks(form, locale: str) -> None:
 @bp.route("/requests/new", methods=["GET", "POST"])
 @posters
 def new_request():
-    user, locale = _me(), _locale()
+    user, locale = _me(), current_locale()
     if not services.is_coordinator(user) and not services.organisations_for(user):
         return render_template("requests/no_organisation.html")
     if request.method == "POST":
@@ -380,7 +378,7 @@ def _actions(item, user) -> list[tuple[str, object, str]]:
 
 
 def _render_request(item, *, status: int = 200, cancel_form=None, problem: str | None = None):
-    user, locale = _me(), _locale()
+    user, locale = _me(), current_locale()
     if services.record_view(item, user):
         db.session.commit()  # the audit entry of the view (and nothing else)
     part = services.capacity(user, item)
@@ -451,7 +449,7 @@ def _edit_data(item) -> dict:
 @posters
 def edit_request(request_id: int):
     item = _request_or_404(request_id)
-    user, locale = _me(), _locale()
+    user, locale = _me(), current_locale()
     if item.state not in lifecycle.EDITABLE:
         return _render_request(
             item, status=409, problem=_("This request is closed and can no longer be changed.")
@@ -566,13 +564,7 @@ def _board_form(locale: str) -> BoardForm:
     form = BoardForm(formdata=request.args)
     tags = services.board_languages()
     wanted = canonical(request.args.get("language", ""))
-    languages = []
-    for tag in tags:
-        name = display_name(tag, locale)
-        if "-" not in tag and any(t.startswith(tag + "-") for t in tags):
-            name = _("%(language)s, all varieties", language=name)
-        languages.append((tag, name))
-    languages.sort(key=lambda item: (sort_key(item[1]), item[0]))
+    languages = filter_choices(tags, locale)
     form.language.choices = [
         SelectChoice("", _("Any language")),
         *(SelectChoice(tag, name) for tag, name in languages),
@@ -597,7 +589,7 @@ def _board_form(locale: str) -> BoardForm:
 @bp.get("/coordinator/requests")
 @coordinators_only
 def board():
-    locale = _locale()
+    locale = current_locale()
     form = _board_form(locale)
 
     def ok(f):

@@ -157,3 +157,19 @@ def display_name(tag: str, locale: str) -> str:
     reader = _reader(str(locale))
     name = _variety_name(tag.replace("-", "_"), reader)
     return name[:1].upper() + name[1:] if name else tag
+
+
+def filter_choices(tags: list[str], locale: str) -> list[tuple[str, str]]:
+    """Languages for a filter, named in ``locale`` and sorted for it. A plain language that
+    also has varieties in ``tags`` reads "Arabic, all varieties", since filtering by it
+    finds them all."""
+    from flask_babel import gettext as _
+
+    languages = []
+    for tag in tags:
+        name = display_name(tag, locale)
+        if "-" not in tag and any(t.startswith(tag + "-") for t in tags):
+            name = _("%(language)s, all varieties", language=name)
+        languages.append((tag, name))
+    languages.sort(key=lambda item: (sort_key(item[1]), item[0]))
+    return languages

@@ -15,12 +15,12 @@ from babel import Locale
 from babel.dates import format_interval, get_day_names
 from babel.lists import format_list
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from wirnet.extensions import db
+from wirnet.i18n import current_locale
 from wirnet.pagination import page_numbers
 from wirnet.roles import Role
 from wirnet.security import role_required
@@ -52,10 +52,6 @@ from wirnet.volunteers.services import VolunteerError
 MAX_ID = 2**31 - 1
 
 volunteer_only = role_required(Role.VOLUNTEER)
-
-
-def _locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def listing(items, locale: str) -> str:
@@ -99,7 +95,7 @@ def _checked_id(value: int) -> int:
 def home_context(pause_form: PauseForm | None = None) -> dict:
     """What ``main/home_volunteer.html`` needs (also used by ``main.home``)."""
     onboarding = services.onboarding(_me())
-    locale = _locale()
+    locale = current_locale()
     return {
         "onboarding": onboarding,
         "evidence_names": listing(
@@ -223,7 +219,7 @@ def _language_data(form) -> services.LanguageData:
 
 def _render_languages(form: LanguageForm, status: int = 200):
     profile = profile_of(_me())
-    locale = _locale()
+    locale = current_locale()
     skills = sorted(
         profile.languages if profile else [],
         key=lambda s: (-s.level_rank, sort_key(display_name(s.code, locale))),
@@ -239,7 +235,7 @@ def _render_languages(form: LanguageForm, status: int = 200):
 
 
 def _language_labels() -> dict:
-    locale = _locale()
+    locale = current_locale()
     return {
         "listing": lambda items, labels: listing((labels.get(i, i) for i in items), locale),
         "level_labels": LEVEL_LABELS,
@@ -257,7 +253,7 @@ def _language_labels() -> dict:
 @bp.route("/volunteer/languages", methods=["GET", "POST"])
 @volunteer_only
 def languages():
-    locale = _locale()
+    locale = current_locale()
     form = LanguageForm() if request.method == "POST" else LanguageForm(formdata=None)
     form.code.choices = [
         SelectChoice("", _("Choose a language")),
@@ -307,7 +303,7 @@ def edit_language(skill_id: int):
         form=form,
         skill=skill,
         checked_by_centre=skill.level_source is not LevelSource.SELF_DECLARED,
-        name=display_name(skill.code, _locale()),
+        name=display_name(skill.code, current_locale()),
         **_language_labels(),
     ), (422 if form.errors else 200)
 
@@ -318,7 +314,7 @@ def remove_language(skill_id: int):
     skill = _own_or_404(services.language_of(_me(), _checked_id(skill_id)))
     if not ActionForm().validate_on_submit():
         abort(400)
-    name = display_name(skill.code, _locale())
+    name = display_name(skill.code, current_locale())
     services.remove_language(_me(), skill)
     db.session.commit()
     flash(_("%(language)s is removed.", language=name), "success")
@@ -359,7 +355,7 @@ def _date(value: date) -> str:
 
 def _render_qualifications(form: QualificationForm, status: int = 200):
     profile = profile_of(_me())
-    locale, today = _locale(), _today()
+    locale, today = current_locale(), _today()
     mine = list(profile.qualifications) if profile else []
     mine.sort(key=lambda q: (q.type.position, q.obtained_on), reverse=False)
     return render_template(
@@ -373,7 +369,7 @@ def _render_qualifications(form: QualificationForm, status: int = 200):
 @bp.route("/volunteer/qualifications", methods=["GET", "POST"])
 @volunteer_only
 def qualifications():
-    locale = _locale()
+    locale = current_locale()
     form = QualificationForm() if request.method == "POST" else QualificationForm(formdata=None)
     form.type_id.choices = [
         SelectChoice("", _("Choose a qualification")),
@@ -425,7 +421,7 @@ def _weekday_choices(days: list[str]) -> list[SelectChoice]:
 
 
 def _render_availability(slot_form=None, absence_form=None, on_call_form=None, status=200):
-    locale = _locale()
+    locale = current_locale()
     profile = profile_of(_me())
     days = _weekday_names(locale)
     slot_form = slot_form or SlotForm(formdata=None)
@@ -462,7 +458,7 @@ def availability():
 @volunteer_only
 def add_slot():
     form = SlotForm()
-    form.weekday.choices = _weekday_choices(_weekday_names(_locale()))
+    form.weekday.choices = _weekday_choices(_weekday_names(current_locale()))
     if form.validate_on_submit():
         try:
             _slot, merged = services.add_slot(
@@ -579,7 +575,7 @@ def directory():
     if not services.may_see_directory(user):
         return render_template("volunteers/directory_closed.html")
     result = services.directory(page=request.args.get("page", 1, type=int))
-    locale = _locale()
+    locale = current_locale()
     return render_template(
         "volunteers/directory.html",
         result=result,

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_time, get_day_names
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from wirnet.bidi import isolated
 from wirnet.extensions import db
+from wirnet.i18n import current_locale
 from wirnet.pagination import page_arg, page_numbers
 from wirnet.roles import Role
 from wirnet.security import role_required
@@ -50,10 +51,6 @@ from wirnet.volunteers.status import TransitionError, allowed_targets, change_st
 MAX_ID = 2**31 - 1
 
 coordinators_only = role_required(Role.COORDINATOR, Role.ADMIN)
-
-
-def _locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _today() -> date:
@@ -150,7 +147,7 @@ def _filters(form, kinds) -> tuple[VolunteerFilter, dict[str, str]]:
 @bp.get("/coordinator/volunteers")
 @coordinators_only
 def coordinator_volunteers():
-    locale, today = _locale(), _today()
+    locale, today = current_locale(), _today()
     form, kinds = _search_form(locale)
     chosen, params = _filters(form, kinds)
     result = coordination.list_volunteers(chosen, today=today, page=page_arg())
@@ -206,7 +203,7 @@ def _render_volunteer(user, *, status: int = 200, forms: dict | None = None):
     """The volunteer's page; ``forms`` replaces the blank forms by ones with errors, keyed
     like ``status_form``, ``note_form`` or ``("evidence", qualification_id)``."""
     forms = forms or {}
-    locale, today = _locale(), _today()
+    locale, today = current_locale(), _today()
     profile = coordination.full_profile(user)
     me = _me()
     if profile is not None:
@@ -454,7 +451,7 @@ def coordinator_reject(user_id: int, qualification_id: int):
 @bp.get("/coordinator/qualifications/expiring")
 @coordinators_only
 def coordinator_expiring():
-    locale, today = _locale(), _today()
+    locale, today = current_locale(), _today()
     result = coordination.expiring(today=today, page=page_arg())
 
     def page_url(number: int) -> str:
