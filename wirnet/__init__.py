@@ -158,6 +158,10 @@ def register_blueprints(app: Flask) -> None:
     from wirnet.auth import views as _auth_views  # noqa: F401
     from wirnet.main import bp as main_bp
     from wirnet.main import views as _main_views  # noqa: F401
+    from wirnet.matching import bp as matching_bp
+    from wirnet.matching import views_match as _match_views  # noqa: F401
+    from wirnet.matching import views_offers as _offer_views  # noqa: F401
+    from wirnet.matching import views_volunteer as _assignment_views  # noqa: F401
     from wirnet.organisations import bp as organisations_bp
     from wirnet.organisations import views as _organisation_views  # noqa: F401
     from wirnet.projects import bp as projects_bp
@@ -176,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(requests_bp)
+    app.register_blueprint(matching_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -114,6 +114,39 @@ class Config:
     #: the rest are dropped silently (and audited), the answer stays the same.
     MAIL_PER_ADDRESS_PER_HOUR = 3
 
+    # --- matching (#8): the engine's thresholds and weights, see wirnet/matching/engine.py ---
+    #: Language mediation (Sprachmittlung) needs the requested language at this level or
+    #: native, and the other language of the conversation (German) at least at the second.
+    MATCH_MEDIATION_LEVEL = "C1"
+    MATCH_OTHER_LANGUAGE_LEVEL = "B2"
+    #: Other kinds of request need the requested language at least at this level.
+    MATCH_LEVEL_BY_KIND = {"health_guidance": "B2", "accompaniment": "B1", "other": "B1"}
+    #: Free time kept before and after another appointment, for the journey.
+    MATCH_TRAVEL_BUFFER_MINUTES = 30
+    #: The farthest one travels by each means, whatever the profile says (km, straight line).
+    MATCH_MOBILITY_KM = {"foot": 3, "bicycle": 12, "public_transport": 40, "car": 80}
+    #: Weights of the soft score (each part is between 0 and 1 before weighting).
+    MATCH_WEIGHTS = {
+        "distance": 3.0,
+        "fairness": 2.0,
+        "continuity": 1.5,
+        "language": 1.0,
+        "variety": 1.0,
+        "reliability": 1.5,
+        "topics": 0.5,
+    }
+    #: At most this many candidates are scored (the nearest that pass every hard rule),
+    #: and this many near misses shown.
+    MATCH_MAX_CANDIDATES = 300
+    MATCH_NEAR_MISSES = 10
+    #: Offers in waves: this many volunteers per automatic wave, asked when nobody has
+    #: accepted within the hours given (fewer for short-notice requests), at most this
+    #: many waves before the coordinators are alerted.
+    MATCH_WAVE_SIZE = 3
+    MATCH_WAVE_HOURS = 24
+    MATCH_WAVE_HOURS_SHORT_NOTICE = 2
+    MATCH_MAX_WAVES = 3
+
     #: Bodies are forms of a few fields; uploads will get their own, larger limit per route.
     MAX_CONTENT_LENGTH = 256 * 1024
     #: The largest text part of a multipart form.

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     CheckConstraint,
     Date,
@@ -19,7 +20,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    func,
+    literal_column,
+    text,
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wirnet.db_types import UTCDateTime, enum_column, utcnow
@@ -143,6 +149,17 @@ class Request(db.Model):
         enum_column(RequestState), default=RequestState.DRAFT, index=True
     )
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: Offers in waves (#8): when nobody has accepted by ``next_wave_at``, ``flask reminders
+    #: send`` asks the next best candidates, up to the configured number of waves.
+    auto_waves: Mapped[bool] = mapped_column(default=False)
+    waves_sent: Mapped[int] = mapped_column(default=0)
+    next_wave_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: When coordinators were told that nobody has taken it yet (once per request).
+    unfilled_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The organisation's confirmation after the appointment, with optional feedback.
+    feedback: Mapped[str | None] = mapped_column(Text)
+    feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    feedback_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -178,20 +195,37 @@ class RequestEvent(db.Model):
 
 
 class AssignmentState(enum.StrEnum):
-    PROPOSED = "proposed"
-    ACCEPTED = "accepted"
+    PROPOSED = "proposed"  # a coordinator offered it; waiting for the volunteer's answer
+    VOLUNTEERED = "volunteered"  # the volunteer offered to take it; a coordinator confirms
+    ACCEPTED = "accepted"  # booked: holds a place and the volunteer's time
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     COMPLETED = "completed"
     NO_SHOW = "no_show"
 
 
+class AssignmentOrigin(enum.StrEnum):
+    PROPOSAL = "proposal"  # offered by a coordinator (e-mail with accept/decline links)
+    DIRECT = "direct"  # booked by a coordinator after a phone call
+    VOLUNTEER = "volunteer"  # the volunteer offered to take an open request
+
+
 class Assignment(db.Model):
-    """A volunteer offered, booked or sent for a request (the matching workflow fills it)."""
+    """A volunteer offered, booked or sent for a request.
+
+    ``starts_at``/``ends_at`` copy the request's appointment, so that the database itself
+    can refuse two overlapping accepted assignments of one volunteer (an exclusion
+    constraint on PostgreSQL, see ``NO_OVERLAP`` below).
+    """
 
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("request_id", "profile_id", name="uq_assignments_request_profile"),
+        CheckConstraint(
+            "(starts_at IS NULL AND ends_at IS NULL) OR ends_at > starts_at",
+            name="ends_after_start",
+        ),
+        Index("ix_assignments_profile_state_starts", "profile_id", "state", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,11 +238,55 @@ class Assignment(db.Model):
     state: Mapped[AssignmentState] = mapped_column(
         enum_column(AssignmentState), default=AssignmentState.PROPOSED, index=True
     )
+    origin: Mapped[AssignmentOrigin] = mapped_column(
+        enum_column(AssignmentOrigin), default=AssignmentOrigin.PROPOSAL
+    )
+    #: A copy of the request's appointment (UTC); None for a flexible window.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Which wave of offers this one belonged to (1 = the coordinator's own choice).
+    wave: Mapped[int] = mapped_column(default=1)
+    #: Part of the signed accept/decline link; renewed with every new offer, so that the
+    #: links of an earlier offer die.
+    nonce: Mapped[str | None] = mapped_column(String(32))
     hours: Mapped[float | None] = mapped_column()
+    km: Mapped[float | None] = mapped_column()
     note: Mapped[str | None] = mapped_column(Text)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: When the 24-hour reminder went out, so that it goes out once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     request: Mapped[Request] = relationship()
     profile: Mapped[Any] = relationship("VolunteerProfile")
+
+
+def _no_overlap() -> ExcludeConstraint:
+    """PostgreSQL refuses a second accepted assignment of a volunteer whose time overlaps
+    the first. Half-open ranges (``'[)'``): an appointment ending at 11:00 and one starting
+    at 11:00 do not clash. (SQLite has no such constraint: there the writers are
+    serialised and the same check runs inside that transaction, see
+    ``wirnet.matching.assignments``.)"""
+    table = Assignment.__table__
+    constraint = ExcludeConstraint(
+        (table.c.profile_id, "="),
+        (func.tstzrange(table.c.starts_at, table.c.ends_at, literal_column("'[)'")), "&&"),
+        using="gist",
+        where=text("state = 'accepted'"),
+        name="ex_assignments_no_overlap",
+    )
+    return constraint.ddl_if(dialect="postgresql")
+
+
+NO_OVERLAP = _no_overlap()
+Assignment.__table__.append_constraint(NO_OVERLAP)
+
+# The exclusion constraint compares integers with "=" inside a GiST index.
+event.listen(
+    db.metadata,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)

@@ -151,6 +151,10 @@ class VolunteerProfile(db.Model):
     in_directory: Mapped[bool] = mapped_column(default=False)
     #: Can be asked at short notice, outside the weekly slots.
     on_call: Mapped[bool] = mapped_column(default=False)
+    #: The organisation of a booked appointment may see the phone number (#8).
+    share_phone: Mapped[bool] = mapped_column(default=False)
+    #: Secret of the private calendar feed (``/calendar/<token>.ics``); None: no feed.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     intake_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     intake_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

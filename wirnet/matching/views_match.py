@@ -1,0 +1,3 @@
+"""views_match"""
+
+from wirnet.matching import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""views_offers"""
+
+from wirnet.matching import bp  # noqa: F401

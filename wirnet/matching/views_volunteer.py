@@ -1,0 +1,3 @@
+"""views_volunteer"""
+
+from wirnet.matching import bp  # noqa: F401
