@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wirnet
 # `make run PORT=5050` serves on another port.
 PORT ?= 5000
 
-.PHONY: run test lint format babel compile chromium clean install install-test bench
+.PHONY: run test lint format babel compile chromium axe screenshots clean install install-test bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,35 @@ chromium:
 	  fi; \
 	fi
 
-test: install-test compile chromium
+# axe-core for the accessibility checks (tests/browser/test_axe.py), from the npm registry,
+# exactly as tests/browser/axe/package-lock.json pins it. No browser is downloaded.
+AXE_DIR := tests/browser/axe
+AXE_JS := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+$(AXE_JS): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's npm for axe-core ..."; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \
+	  else \
+	    echo "The accessibility checks need npm (Node.js). Install it with:"; \
+	    echo "    sudo apt-get install npm"; \
+	    exit 1; \
+	  fi; \
+	fi
+	npm ci --prefix $(AXE_DIR) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+axe: $(AXE_JS)
+
+test: install-test compile chromium axe
 	$(BIN)/python -m pytest
+
+# PNGs of every main page of every demo role at 360 px, in German and Arabic, with an
+# index.html: `make screenshots` (into screenshots/), or `make screenshots SHOTS=dir`.
+SHOTS ?= screenshots
+screenshots: install-test compile chromium
+	$(BIN)/python -m tests.browser.screenshots --out $(SHOTS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wirnet import config as config_module
-from wirnet import ratelimit, request_body
+from wirnet import ratelimit, request_body, stylesheet
 from wirnet.config import PROJECT_ROOT, Config, ConfigError, local_secret_key
 from wirnet.extensions import babel, csrf, db, login_manager, migrate
 from wirnet.log_redaction import RedactTokensFilter
@@ -53,6 +53,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    stylesheet.init_app(app)
     ratelimit.init_app(app)  # after the blueprints: it wraps their marked views
     request_body.init_app(app)  # its check runs before every other before_request
     register_errorhandlers(app)
@@ -134,9 +135,13 @@ def register_extensions(app: Flask) -> None:
 
 def _tune_sqlite(engine: Any) -> None:
     """Give SQLite real transactions (pysqlite's own BEGIN handling breaks SAVEPOINT) and
-    enforce foreign keys, so that it behaves like PostgreSQL where it matters."""
+    enforce foreign keys, so that it behaves like PostgreSQL where it matters.
+
+    A writer that must not interleave with another (booking a volunteer) begins with
+    ``BEGIN IMMEDIATE`` instead: see ``wirnet.matching.locks``."""
     if engine.dialect.name != "sqlite":
         return
+    from wirnet.matching.locks import begin_statement
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -147,7 +152,7 @@ def _tune_sqlite(engine: Any) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(begin_statement())
 
 
 def register_blueprints(app: Flask) -> None:

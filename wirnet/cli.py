@@ -177,17 +177,23 @@ def qualifications_load(path: str | None) -> None:
 
 @click.group()
 def reminders() -> None:
-    """Reminders by e-mail (run `reminders send` once a day, e.g. from cron)."""
+    """Reminders by e-mail (run `reminders send` every hour, e.g. from cron: the automatic
+    waves of offers are hours apart)."""
 
 
 @reminders.command("send")
 @click.option("--today", "on", default=None, help="Act as if today were this day (YYYY-MM-DD).")
 def reminders_send(on: str | None) -> None:
-    """Queue reminders of qualifications entering their renewal window (each once), and
-    bring back volunteers whose break has ended."""
+    """Queue reminders of qualifications entering their renewal window (each once), bring
+    back volunteers whose break has ended, and for matching (#8): send the automatic waves
+    of offers that are due, tell coordinators about requests starting within 48 hours
+    that still need volunteers, and remind volunteers of appointments within 24 hours.
+    Each once: running it twice sends nothing twice."""
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
+    from wirnet.db_types import utcnow
+    from wirnet.matching.reminders import send_matching_reminders
     from wirnet.volunteers.reminders import send_reminders
     from wirnet.volunteers.status import end_finished_pauses
 
@@ -201,11 +207,19 @@ def reminders_send(on: str | None) -> None:
         raise click.ClickException(f"--today {on!r} is not a date such as 2026-03-14.") from None
     back = end_finished_pauses(today=today)
     report = send_reminders(today=today)
+    # The matching reminders work to the hour: always the real time, whatever --today says.
+    matching = send_matching_reminders(now=utcnow())
     db.session.commit()
     click.echo(
         f"{report.volunteers} volunteer reminder(s) and "
         f"{report.coordinators} coordinator summary(ies) queued in the outbox; "
         f"{back} volunteer(s) back from a break."
+    )
+    click.echo(
+        f"{matching.reminders} appointment reminder(s); "
+        f"{matching.waves} wave(s) of offers with {matching.offers} offer(s); "
+        f"{matching.unfilled} request(s) still needing volunteers reported in "
+        f"{matching.alerts} coordinator e-mail(s)."
     )
 
 
@@ -216,13 +230,19 @@ def requests_group() -> None:
 
 @requests_group.command("expire")
 def requests_expire() -> None:
-    """Mark open requests whose time has passed (or whose deadline is over) as expired."""
+    """Mark open requests whose time has passed (or whose deadline is over) as expired;
+    those with a booked volunteer become assigned instead, for the hours to be recorded."""
     from wirnet.db_types import utcnow
     from wirnet.requests.services import expire_overdue
 
-    count = expire_overdue(utcnow())
+    done = expire_overdue(utcnow())
     db.session.commit()
-    click.echo(f"{count} open request(s) marked as expired.")
+    click.echo(f"{done.expired} open request(s) marked as expired.")
+    if done.assigned:
+        click.echo(
+            f"{done.assigned} open request(s) with a booked volunteer marked as assigned "
+            "(their volunteers record the hours)."
+        )
 
 
 @click.command("babel-check")

@@ -110,6 +110,11 @@ class Config:
     LIMIT_PER_USER = "5 per minute; 20 per hour"
     #: Staff work that sends e-mail (accepting applicants, resending a confirmation).
     LIMIT_PER_STAFF = "30 per minute; 300 per hour"
+    #: A private calendar feed (``/calendar/<token>.ics``): calendar apps fetch it every
+    #: 15 minutes or so; per feed, and per client address (calendar services fetch many
+    #: people's feeds from a few addresses).
+    LIMIT_PER_FEED = "10 per minute; 120 per hour"
+    LIMIT_FEED_PER_ADDRESS = "120 per minute"
     #: At most this many sign-up, confirmation and reset e-mails to one address an hour;
     #: the rest are dropped silently (and audited), the answer stays the same.
     MAIL_PER_ADDRESS_PER_HOUR = 3

@@ -9,12 +9,24 @@ with bulk INSERTs, so 2,000 load in about a second.
 
 Request number *n* is drawn from its own random generator (seeded with the seed and *n*): it
 is the same whether 40 or 2,000 are loaded. Which volunteer it went to depends on the
-volunteers loaded, so it is the same for the same ``--volunteers``.
+volunteers loaded, so it is the same for the same ``--volunteers`` (only the nonces of the
+offer links are fresh secrets each time).
+
+The states mean what the life cycle means (``wirnet.requests.lifecycle``): open requests lie
+ahead, with offers waiting for an answer (and of two places one perhaps booked); assigned
+ones have every place booked and lie ahead — but for the demo volunteer's one whose hours
+are still to be recorded; carried out (confirmed) and completed ones lie behind, with every
+booked volunteer's report (hours, kilometres and a note, now and then a no-show), the
+completed ones confirmed by the organisation (some with feedback) or closed by a
+coordinator. Each assignment holds a copy of its request's time, and no volunteer is ever
+booked twice at once: the database would refuse it (PostgreSQL's exclusion constraint),
+so the generator keeps each volunteer's booked times and picks another on a clash.
 """
 
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -43,6 +55,7 @@ from wirnet.projects.models import (
 from wirnet.regions import Municipality
 from wirnet.requests.models import (
     Assignment,
+    AssignmentOrigin,
     AssignmentState,
     GenderPreference,
     Request,
@@ -347,13 +360,29 @@ STATE_WEIGHTS = [
     (S.CANCELLED, 10),
     (S.EXPIRED, 9),
 ]
-#: Requests 1 … 10: every state, short notice, drafts and open ones for the two demo
-#: organisations (so their home pages have something to do), a walk-in.
+#: Requests 1 … 15: every state, short notice, drafts and open ones for the two demo
+#: organisations (so their home pages have something to do), a request of org@example.org
+#: carried out and waiting for its confirmation, a walk-in, one needing two volunteers of
+#: whom one is booked, and the demo volunteer's (volunteer@example.org, Arabic) whole
+#: flow: an offer waiting for her answer (13) and an appointment that took place yesterday
+#: or so whose hours she has still to record (14). (Her upcoming bookings and those already
+#: reported come with the weekly series D-S01.) Both keep clear of the series (Mondays
+#: 9:30–11:00); the offer falls in her availability (Wednesday afternoon), in her town.
+DEMO_TIME = {"clock": time(14, 30), "minutes": 90}
+DEMO_FIT = {
+    "language": "ar-SY",
+    "kind": K.LANGUAGE_MEDIATION,
+    "setting": ST.AUTHORITY,
+    "mode": RequestMode.ON_SITE,
+    "town": "Baunatal",
+    "short": False,
+    "flexible": False,
+}
 FORCED: dict[int, dict[str, Any]] = {
     1: {"state": S.OPEN, "org": "eritrean", "short": True, "language": "ti"},
     2: {"state": S.DRAFT, "org": "familienzentrum", "language": "fa-AF"},
     3: {"state": S.ASSIGNED, "org": "jobcenter", "language": "ar-SY"},
-    4: {"state": S.CONFIRMED, "org": "familienzentrum", "language": "ar-SY"},
+    4: {"state": S.CONFIRMED, "org": "eritrean", "language": "ti", "flexible": False},
     5: {"state": S.COMPLETED, "org": "eritrean", "language": "ti"},
     6: {"state": S.CANCELLED, "org": "school", "language": "uk"},
     7: {"state": S.EXPIRED, "org": "ukrainian", "language": "uk"},
@@ -362,6 +391,32 @@ FORCED: dict[int, dict[str, Any]] = {
     10: {"state": S.OPEN, "org": None, "language": "ps"},
     11: {"state": S.OPEN, "org": "mosque", "language": "ar-SY", "flexible": True},
     12: {"state": S.OPEN, "org": "jobcenter", "short": True, "language": "fa-AF"},
+    13: {
+        "state": S.OPEN,
+        "org": "mosque",
+        "demo": "offer",
+        "offset": 3,
+        "weekday": 2,
+        **DEMO_FIT,
+        **DEMO_TIME,
+    },
+    14: {
+        "state": S.ASSIGNED,
+        "org": "beratung",
+        "demo": "to_record",
+        "offset": -1,
+        **DEMO_FIT,
+        **DEMO_TIME,
+    },
+    15: {
+        "state": S.OPEN,
+        "org": "familienzentrum",
+        "language": "uk",
+        "kind": K.ACCOMPANIMENT,
+        "needed": 2,
+        "partial": True,
+        "short": False,
+    },
 }
 KIND_WEIGHTS = [
     (K.LANGUAGE_MEDIATION, 60),
@@ -455,8 +510,40 @@ EDIT_NOTES = (
     "<p>Bitte am Empfang nach Frau Weber fragen.</p>",
     "<p>Der Termin findet im 2. Stock statt, Aufzug vorhanden.</p>",
 )
-DECLINE_NOTES = ("Bin an dem Tag leider verreist.", "Zu weit weg ohne Auto.", None)
+#: Hours reported for a flexible window (a fixed appointment: its length, and a little more).
 HOURS = (1.0, 1.5, 1.5, 2.0, 2.0, 2.5, 3.0)
+#: Kilometres travelled to an appointment on site (none for one by phone or video).
+KM = (2, 3, 4, 5, 6, 8, 9, 12, 14, 18, 22, 27, 34)
+#: How a booking came about: mostly an offer accepted, some booked after a phone call, a
+#: few volunteers who offered to take the request themselves.
+ORIGIN_WEIGHTS = [
+    (AssignmentOrigin.PROPOSAL, 76),
+    (AssignmentOrigin.DIRECT, 18),
+    (AssignmentOrigin.VOLUNTEER, 6),
+]
+#: The share of bookings whose volunteer did not come.
+NO_SHOW_SHARE = 0.05
+OUTCOME_NOTES = (
+    "Termin gut verlaufen, Folgetermin in zwei Wochen.",
+    "Lange Wartezeit in der Praxis, danach alles geklärt.",
+    "Unterlagen waren unvollständig; die Familie reicht sie nach.",
+    "Die Klientin war sehr dankbar.",
+    "Kurzer Termin, alles erledigt.",
+    "Schwieriges Gespräch, aber alles verstanden.",
+    "Formular gemeinsam ausgefüllt und abgegeben.",
+)
+NO_SHOW_NOTES = (
+    "Ehrenamtliche:r nicht erschienen; die Organisation hat angerufen.",
+    "Krankmeldung kam erst nach dem Termin.",
+    None,
+)
+FEEDBACK = (
+    "Vielen Dank, die Verständigung hat sehr gut geklappt.",
+    "Pünktlich, freundlich und sehr geduldig – gern wieder.",
+    "Die Klientin hat sich gut aufgehoben gefühlt.",
+    "Das Gespräch dauerte länger als geplant; danke für die Flexibilität.",
+)
+FEEDBACK_NO_SHOW = "Leider kam niemand; wir haben einen neuen Termin vereinbart."
 
 
 @dataclass
@@ -466,11 +553,23 @@ class RequestSpec:
     ref: str
     values: dict[str, Any]
     #: (at, actor key, from, to, kind, note, details); actor key: "creator", "coordinator",
-    #: "system".
+    #: "system", or "reporter" (whoever recorded the last outcome: the volunteer or the
+    #: coordinator).
     events: list[tuple] = field(default_factory=list)
-    #: (state, hours, created_at, answered_at, note, same_day) per volunteer needed or asked.
+    #: One per volunteer booked, offered or asked (see :func:`_row`), bookings first.
     assignments: list[dict[str, Any]] = field(default_factory=list)
     day: date | None = None
+    #: The coordinator who handled it (the history's "coordinator").
+    coordinator: int | None = None
+    #: When the appointment was over (a flexible window: when its deadline had passed).
+    end: datetime | None = None
+    #: The index in ``assignments`` of the outcome recorded last (it made the request
+    #: carried out), if any.
+    reporter: int | None = None
+
+    @property
+    def for_demo_volunteer(self) -> bool:
+        return any(row["demo"] for row in self.assignments)
 
 
 @dataclass
@@ -527,16 +626,18 @@ def _details(rng: random.Random, ctx: Context, spec_org: OrgSpec | None, forced:
     if language is None:
         language = _weighted(rng, spec_org.languages if spec_org else MIXED)
     settings = spec_org.settings if spec_org else ((ST.AUTHORITY, 3), (ST.DOCTOR_HOSPITAL, 3))
-    kind = _weighted(rng, KIND_WEIGHTS)
-    setting = _weighted(rng, settings)
-    if kind is K.HEALTH_GUIDANCE:
+    kind = forced.get("kind") or _weighted(rng, KIND_WEIGHTS)
+    setting = forced.get("setting") or _weighted(rng, settings)
+    if kind is K.HEALTH_GUIDANCE and "setting" not in forced:
         setting = rng.choice((ST.DOCTOR_HOSPITAL, ST.DOCTOR_HOSPITAL, ST.COUNSELLING))
     if setting is ST.JOB_CENTRE and kind is K.HEALTH_GUIDANCE:
         kind = K.LANGUAGE_MEDIATION
-    mode = _weighted(rng, MODE_WEIGHTS)
+    mode = forced.get("mode") or _weighted(rng, MODE_WEIGHTS)
     if kind is K.ACCOMPANIMENT:
         mode = RequestMode.ON_SITE  # one cannot accompany by phone
-    if spec_org and spec_org.town in ctx.towns and rng.random() < 0.6:
+    if forced.get("town") in ctx.towns:
+        town = forced["town"]
+    elif spec_org and spec_org.town in ctx.towns and rng.random() < 0.6:
         town = spec_org.town
     else:
         town = rng.choices(ctx.town_names, ctx.town_weights)[0]
@@ -557,17 +658,30 @@ def _qualifications(rng: random.Random, ctx: Context, kind, setting) -> list[str
     return [key for key in dict.fromkeys(keys) if key in ctx.kinds]
 
 
-def _timing(rng: random.Random, ctx: Context, state: RequestState, short: bool, flexible: bool):
+def _timing(
+    rng: random.Random,
+    ctx: Context,
+    state: RequestState,
+    short: bool,
+    flexible: bool,
+    forced: dict[str, Any],
+):
     """(starts_at, ends_at, window_from, deadline, day, begin, end): ``begin``/``end`` the
-    span the appointment covers, for the history's times."""
-    if state in (S.COMPLETED, S.EXPIRED):
+    span the appointment covers, for the history's times.
+
+    Carried out (confirmed) and completed requests lie in the past, those still looking for
+    volunteers or booked in the future; ``forced`` may fix the ``offset`` in days (moved to
+    a workday, then to ``weekday``), the ``clock`` and the ``minutes``."""
+    if "offset" in forced:
+        offset = forced["offset"]
+    elif state in (S.COMPLETED, S.EXPIRED):
         offset = -rng.randint(1, 120 if state is S.COMPLETED else 60)
+    elif state is S.CONFIRMED:  # carried out recently, waiting for the organisation
+        offset = -rng.randint(1, 14)
     elif state is S.CANCELLED:
         offset = rng.choice((-rng.randint(1, 60), rng.randint(1, 30)))
     elif short:
         offset = rng.randint(1, 2)
-    elif state is S.CONFIRMED:
-        offset = rng.randint(1, 21)
     else:
         offset = rng.randint(2 if state is S.ASSIGNED else 4, 42)
     forward = offset > 0
@@ -576,6 +690,8 @@ def _timing(rng: random.Random, ctx: Context, state: RequestState, short: bool, 
         day = _workday(ctx.today + timedelta(days=1))
     elif not forward and day >= ctx.today:
         day = _workday(ctx.today - timedelta(days=1), forward=False)
+    if "weekday" in forced:
+        day += timedelta(days=(forced["weekday"] - day.weekday()) % 7)
     if flexible:
         if forward:  # from the day, for one or two weeks
             first, last = day, day + timedelta(days=rng.choice((4, 7, 11, 14)))
@@ -586,8 +702,10 @@ def _timing(rng: random.Random, ctx: Context, state: RequestState, short: bool, 
         end = _local(ctx, last + timedelta(days=1), time(0))
         return None, None, first, last, last, begin, end
     hour = rng.choice((8, 9, 9, 10, 10, 11, 13, 14, 14, 15, 16))
-    starts_at = _local(ctx, day, time(hour, rng.choice((0, 0, 15, 30, 30, 45))))
-    ends_at = starts_at + timedelta(minutes=rng.choice((45, 60, 60, 90, 90, 120, 150, 180)))
+    clock = forced.get("clock") or time(hour, rng.choice((0, 0, 15, 30, 30, 45)))
+    minutes = forced.get("minutes") or rng.choice((45, 60, 60, 90, 90, 120, 150, 180))
+    starts_at = _local(ctx, day, clock)
+    ends_at = starts_at + timedelta(minutes=minutes)
     return starts_at, ends_at, None, None, day, starts_at, ends_at
 
 
@@ -603,7 +721,8 @@ def _chain(rng: random.Random, state: RequestState) -> list[RequestState]:
         return chain
     if state is S.EXPIRED:
         return [S.DRAFT, S.OPEN, S.EXPIRED]
-    before = _weighted(rng, [(S.DRAFT, 2), (S.OPEN, 5), (S.ASSIGNED, 2), (S.CONFIRMED, 2)])
+    # Cancelled before the appointment (once carried out, a request is not cancelled).
+    before = _weighted(rng, [(S.DRAFT, 2), (S.OPEN, 5), (S.ASSIGNED, 3)])
     return [*full[: full.index(before) + 1], S.CANCELLED]
 
 
@@ -625,10 +744,11 @@ def make_request(seed: int, number: int, ctx: Context, ref: str | None = None) -
     flexible = forced.get("flexible", not short and rng.random() < 0.15)
     kind, language, setting, mode, town, address = _details(rng, ctx, spec_org, forced)
     starts_at, ends_at, window_from, deadline, day, begin, end = _timing(
-        rng, ctx, state, short, flexible
+        rng, ctx, state, short, flexible, forced
     )
     members = ctx.members.get(spec_org.key, []) if spec_org else []
     creator = rng.choice(members) if members else rng.choice(ctx.coordinators)
+    coordinator = rng.choice(ctx.coordinators)
 
     # When it was entered: a few days to weeks before, or hours before for short notice.
     now = ctx.start
@@ -643,7 +763,9 @@ def make_request(seed: int, number: int, ctx: Context, ref: str | None = None) -
         gender = GenderPreference.FEMALE
     elif rng.random() < 0.03:
         gender = GenderPreference.MALE
-    needed = 2 if kind is K.ACCOMPANIMENT and rng.random() < 0.15 else 1
+    if "demo" in forced:
+        gender = None  # nothing the demo volunteer would not fit
+    needed = forced.get("needed") or (2 if kind is K.ACCOMPANIMENT and rng.random() < 0.15 else 1)
     urgency = Urgency.URGENT if short or rng.random() < 0.06 else Urgency.NORMAL
     values: dict[str, Any] = {
         "organisation_id": ctx.orgs[spec_org.key] if spec_org else None,
@@ -671,12 +793,35 @@ def make_request(seed: int, number: int, ctx: Context, ref: str | None = None) -
         "client_consent_by_id": creator,
         "state": state,
         "cancel_reason": None,
+        "feedback": None,
+        "feedback_at": None,
+        "feedback_by_id": None,
         "created_at": created_at,
         "updated_at": created_at,
     }
-    spec = RequestSpec(ref=values["client_ref"], values=values, day=day)
-    _history(rng, spec, chain, created_at, begin, end, now, walk_in=spec_org is None)
+    spec = RequestSpec(
+        ref=values["client_ref"], values=values, day=day, coordinator=coordinator, end=end
+    )
+    _history(
+        rng,
+        spec,
+        chain,
+        created_at,
+        begin,
+        end,
+        now,
+        walk_in=spec_org is None,
+        demo=forced.get("demo"),
+        partial=forced.get("partial"),
+    )
     return spec
+
+
+#: Assignments that hold the volunteer's time.
+BOOKED = (AssignmentState.ACCEPTED, AssignmentState.COMPLETED, AssignmentState.NO_SHOW)
+#: The steps that come after the appointment: the reports (carried out), the
+#: organisation's confirmation, or the expiry.
+AFTER = frozenset({S.CONFIRMED, S.COMPLETED, S.EXPIRED})
 
 
 def _history(
@@ -689,12 +834,18 @@ def _history(
     now: datetime,
     *,
     walk_in: bool,
+    demo: str | None = None,
+    partial: bool | None = None,
 ) -> None:
-    """The request's events (and its volunteers' assignments) along ``chain``."""
+    """The request's events and its volunteers' assignments along ``chain``.
+
+    Until the booking (or the cancellation) everything happens before the appointment;
+    after it come the booked volunteers' reports (the last one makes the request carried
+    out), the organisation's confirmation (completed) or the expiry.
+    """
     events = [(created_at, "creator", None, S.DRAFT, "state", None, {})]
     steps = chain[1:]
-    before = [s for s in steps if s not in (S.COMPLETED, S.EXPIRED)]
-    # Everything but completing and expiring happens before the appointment (and before now).
+    before = [s for s in steps if s not in AFTER]
     limit = min(now - timedelta(minutes=5), begin - timedelta(hours=2))
     if walk_in:  # the coordinator enters a walk-in and publishes it at once
         moments = [created_at + timedelta(minutes=2 + i) for i in range(len(before))]
@@ -703,7 +854,6 @@ def _history(
     else:
         moments = _spread(rng, created_at, max(limit, created_at), len(before))
     previous = S.DRAFT
-    accepted_at = None
     assigned_at: list[datetime] = []
     for step, at in zip(before, moments, strict=True):
         actor = "creator" if step in (S.OPEN,) and previous is S.DRAFT else "coordinator"
@@ -715,15 +865,40 @@ def _history(
         if step is S.OPEN and previous is not S.DRAFT:
             note = "Ehrenamtliche hat kurzfristig abgesagt."
         if step is S.ASSIGNED:
-            accepted_at = at
             assigned_at.append(at)
         events.append((at, actor, previous, step, "state", note, {}))
         previous = step
+    needed = spec.values["volunteers_needed"]
+    reports: list[datetime] = []
+    no_shows: list[bool] = []
+    if S.CONFIRMED in steps:
+        # The appointment is over (a flexible window: on a day within it); each booked
+        # volunteer's report follows within two days.
+        if spec.values["starts_at"] is not None:
+            over = end
+        else:
+            over = _between(rng, begin + timedelta(hours=2), min(end, now) - timedelta(hours=2))
+        first = over + timedelta(minutes=10)
+        reports = _spread(rng, first, max(first, min(now, over + timedelta(days=2))), needed)
+        reports = [min(moment, now) for moment in reports]
+        no_shows = [rng.random() < NO_SHOW_SHARE for _ in range(needed)]
+        events.append((reports[-1], "reporter", previous, S.CONFIRMED, "state", None, {}))
+        previous = S.CONFIRMED
     if S.COMPLETED in steps:
-        at = _between(rng, end + timedelta(hours=1), min(now, end + timedelta(days=3)))
-        events.append(
-            (max(at, events[-1][0]), "coordinator", previous, S.COMPLETED, "state", None, {})
+        # The organisation confirms (a walk-in: the coordinator who entered it), or a
+        # coordinator closes it; either way it is kept with who and when.
+        last = events[-1][0]
+        at = _between(
+            rng, min(last + timedelta(minutes=30), now), min(now, last + timedelta(days=5))
         )
+        actor = "creator" if walk_in or rng.random() < 0.7 else "coordinator"
+        events.append((at, actor, previous, S.COMPLETED, "state", None, {}))
+        spec.values["feedback_at"] = at
+        spec.values["feedback_by_id"] = (
+            spec.values["created_by_id"] if actor == "creator" else spec.coordinator
+        )
+        if actor == "creator" and not walk_in and rng.random() < 0.5:
+            spec.values["feedback"] = FEEDBACK_NO_SHOW if all(no_shows) else rng.choice(FEEDBACK)
     if S.EXPIRED in steps:
         at = min(now, end + timedelta(minutes=rng.randint(1, 59)))
         events.append((max(at, events[-1][0]), "system", previous, S.EXPIRED, "state", None, {}))
@@ -738,70 +913,219 @@ def _history(
         events.insert(2, (at, "creator", state, state, "edit", None, {"notes": [old, new]}))
     spec.events = events
     spec.values["updated_at"] = events[-1][0]
-
-    final = chain[-1]
-    booked = S.ASSIGNED in chain
-    needed = spec.values["volunteers_needed"]
     opened = events[1][0] if len(events) > 1 else created_at
+    if assigned_at:
+        _bookings(rng, spec, chain, opened, assigned_at, reports, no_shows, demo=demo)
+    elif chain[-1] is S.OPEN and len(events) >= 2:
+        _offers(rng, spec, opened, events[-1][0], now, demo=demo, partial=partial)
+    elif chain[-1] in (S.EXPIRED, S.CANCELLED) and len(events) > 2 and rng.random() < 0.25:
+        # Asked, but nobody took it: an offer declined (expired) or withdrawn (cancelled),
+        # before the appointment.
+        answered = _between(rng, opened, max(opened, min(events[-1][0], limit)))
+        cancelled = chain[-1] is S.CANCELLED
+        spec.assignments.append(
+            _row(
+                AssignmentState.WITHDRAWN if cancelled else AssignmentState.DECLINED,
+                AssignmentOrigin.PROPOSAL,
+                created_at=_between(rng, opened, answered),
+                answered_at=None if cancelled else answered,
+            )
+        )
 
-    def offered(hours_before: int, moment: datetime) -> datetime:
-        """When an offer went out: ``hours_before`` before ``moment``, not before it was open."""
-        return min(moment, max(opened, moment - timedelta(hours=hours_before)))
 
-    if booked and accepted_at is not None:
-        if final is S.COMPLETED:
-            duration = (end - begin).total_seconds() / 3600
-            hours = min(duration, 3.0) if spec.values["starts_at"] else rng.choice(HOURS)
-            state, hours = AssignmentState.COMPLETED, round(hours * 4) / 4
+def _row(
+    state: AssignmentState,
+    origin: AssignmentOrigin,
+    *,
+    created_at: datetime,
+    answered_at: datetime | None = None,
+    demo: bool = False,
+) -> dict[str, Any]:
+    """An assignment before it has its volunteer. ``free``: the volunteer must have no
+    booking at that time (a booking, or an offer still open: the services refuse to offer
+    an appointment to someone booked at the time); ``holds``: it takes the volunteer's
+    time."""
+    holds = state in BOOKED
+    return {
+        "state": state,
+        "origin": origin,
+        "wave": 1,
+        # Offers carry the nonce of their signed links (kept after the answer).
+        "nonce": origin is AssignmentOrigin.PROPOSAL,
+        "hours": None,
+        "km": None,
+        "note": None,
+        "outcome_at": None,
+        "outcome_by": None,
+        "created_at": created_at,
+        "answered_at": answered_at,
+        "holds": holds,
+        "free": holds or state in (AssignmentState.PROPOSED, AssignmentState.VOLUNTEERED),
+        "demo": demo,
+        "same_volunteer": False,
+    }
+
+
+def _offered(opened: datetime, moment: datetime, hours_before: int) -> datetime:
+    """When an offer went out: ``hours_before`` before ``moment``, not before it was open."""
+    return min(moment, max(opened, moment - timedelta(hours=hours_before)))
+
+
+def _booking(
+    rng: random.Random, opened: datetime, booked_at: datetime, *, demo: bool = False
+) -> dict[str, Any]:
+    """A volunteer booked at ``booked_at``: an offer accepted (answered then), a booking
+    after a phone call, or a volunteer's own offer confirmed by a coordinator."""
+    origin = _weighted(rng, ORIGIN_WEIGHTS)
+    if origin is AssignmentOrigin.PROPOSAL:
+        created_at = _offered(opened, booked_at, rng.randint(2, 30))
+        return _row(
+            AssignmentState.ACCEPTED,
+            origin,
+            created_at=created_at,
+            answered_at=booked_at,
+            demo=demo,
+        )
+    if origin is AssignmentOrigin.VOLUNTEER:
+        created_at = _offered(opened, booked_at, rng.randint(4, 48))
+    else:
+        created_at = booked_at
+    return _row(AssignmentState.ACCEPTED, origin, created_at=created_at, demo=demo)
+
+
+def _report(
+    rng: random.Random, spec: RequestSpec, row: dict[str, Any], at: datetime, no_show: bool
+) -> None:
+    """The outcome: the hours (from half an hour to four, in quarters), kilometres and a
+    short note, mostly recorded by the volunteer; a no-show by a coordinator."""
+    values = spec.values
+    row["outcome_at"] = at
+    if no_show:
+        row.update(state=AssignmentState.NO_SHOW, note=rng.choice(NO_SHOW_NOTES))
+        row["outcome_by"] = "coordinator"
+        return
+    if values["starts_at"] is not None:
+        length = (values["ends_at"] - values["starts_at"]).total_seconds() / 3600
+        hours = length + rng.choice((0, 0, 0.25, 0.5, 0.75))  # with waiting, or the way
+    else:
+        hours = rng.choice(HOURS)
+    row.update(
+        state=AssignmentState.COMPLETED,
+        hours=min(4.0, max(0.5, round(hours * 4) / 4)),
+        km=float(rng.choice(KM)) if values["mode"] is RequestMode.ON_SITE else 0.0,
+        note=rng.choice(OUTCOME_NOTES),
+        outcome_by="volunteer" if rng.random() < 0.85 else "coordinator",
+    )
+
+
+def _bookings(
+    rng: random.Random,
+    spec: RequestSpec,
+    chain: list[RequestState],
+    opened: datetime,
+    assigned_at: list[datetime],
+    reports: list[datetime],
+    no_shows: list[bool],
+    *,
+    demo: str | None,
+) -> None:
+    """A request that was booked: one booking per place (the last one filled it), with its
+    outcome once carried out, or withdrawn when the request was cancelled; and sometimes
+    someone who said no first, the other offers withdrawn when it was filled, and the
+    volunteer who withdrew before another was found."""
+    final = chain[-1]
+    needed = spec.values["volunteers_needed"]
+    filled = assigned_at[-1]
+    moments = [*sorted(_between(rng, opened, filled) for _ in range(needed - 1)), filled]
+    for index, booked_at in enumerate(moments):
+        row = _booking(rng, opened, booked_at, demo=demo == "to_record" and index == 0)
+        if reports:
+            _report(rng, spec, row, reports[index], no_shows[index])
         elif final is S.CANCELLED:
-            state, hours = AssignmentState.WITHDRAWN, None
-        else:
-            state, hours = AssignmentState.ACCEPTED, None
-        for _ in range(needed):
-            spec.assignments.append(
-                {
-                    "state": state,
-                    "hours": hours,
-                    "created_at": offered(rng.randint(2, 30), accepted_at),
-                    "answered_at": accepted_at,
-                    "note": None,
-                }
+            row.update(state=AssignmentState.WITHDRAWN, holds=False, free=False)
+        spec.assignments.append(row)
+    if reports:
+        spec.reporter = needed - 1
+    if rng.random() < 0.3:  # someone was asked first and said no
+        answered = _offered(opened, filled, rng.randint(3, 29))
+        spec.assignments.append(
+            _row(
+                AssignmentState.DECLINED,
+                AssignmentOrigin.PROPOSAL,
+                created_at=_offered(opened, answered, rng.randint(1, 30)),
+                answered_at=answered,
             )
-        if rng.random() < 0.3:  # someone was asked first and said no
-            answered = offered(rng.randint(3, 29), accepted_at)
-            spec.assignments.append(
-                {
-                    "state": AssignmentState.DECLINED,
-                    "hours": None,
-                    "created_at": offered(rng.randint(1, 30), answered),
-                    "answered_at": answered,
-                    "note": rng.choice(DECLINE_NOTES),
-                }
+        )
+    if rng.random() < 0.2:  # offered to another as well: withdrawn when it was filled
+        spec.assignments.append(
+            _row(
+                AssignmentState.WITHDRAWN,
+                AssignmentOrigin.PROPOSAL,
+                created_at=_offered(opened, filled, rng.randint(2, 30)),
             )
-        if len(assigned_at) > 1:  # the first volunteer accepted, then had to withdraw
-            spec.assignments.append(
-                {
-                    "state": AssignmentState.WITHDRAWN,
-                    "hours": None,
-                    "created_at": offered(rng.randint(2, 30), assigned_at[0]),
-                    "answered_at": assigned_at[0],
-                    "note": "Kurzfristig verhindert.",
-                }
+        )
+    if len(assigned_at) > 1:  # the first volunteer accepted, then had to withdraw
+        spec.assignments.append(
+            _row(
+                AssignmentState.WITHDRAWN,
+                AssignmentOrigin.PROPOSAL,
+                created_at=_offered(opened, assigned_at[0], rng.randint(2, 30)),
+                answered_at=assigned_at[0],
             )
-    elif final is S.OPEN and rng.random() < 0.3 and len(events) >= 2:
-        spec.assignments.append(  # an offer waiting for an answer
-            {
-                "state": AssignmentState.PROPOSED,
-                "hours": None,
-                "created_at": _between(rng, events[-1][0], now - timedelta(minutes=1)),
-                "answered_at": None,
-                "note": None,
-            }
+        )
+
+
+def _offers(
+    rng: random.Random,
+    spec: RequestSpec,
+    opened: datetime,
+    last: datetime,
+    now: datetime,
+    *,
+    demo: str | None,
+    partial: bool | None,
+) -> None:
+    """An open request: of two places one may be booked already; offers may be waiting
+    for an answer (one wave, sent together), one of them perhaps declined; now and then a
+    volunteer has offered to take it."""
+    latest = now - timedelta(minutes=1)
+    if spec.values["volunteers_needed"] > 1 and (partial or rng.random() < 0.5):
+        spec.assignments.append(_booking(rng, opened, _between(rng, opened, latest)))
+    if demo == "offer" or rng.random() < 0.35:
+        sent = _between(rng, last, latest)
+        count = 1 + (rng.random() < 0.4) + (rng.random() < 0.2)
+        for index in range(count):
+            spec.assignments.append(
+                _row(
+                    AssignmentState.PROPOSED,
+                    AssignmentOrigin.PROPOSAL,
+                    created_at=sent,
+                    demo=demo == "offer" and index == 0,
+                )
+            )
+        if rng.random() < 0.3:
+            spec.assignments.append(
+                _row(
+                    AssignmentState.DECLINED,
+                    AssignmentOrigin.PROPOSAL,
+                    created_at=sent,
+                    answered_at=_between(rng, sent, latest),
+                )
+            )
+    if rng.random() < 0.08:
+        spec.assignments.append(
+            _row(
+                AssignmentState.VOLUNTEERED,
+                AssignmentOrigin.VOLUNTEER,
+                created_at=_between(rng, opened, latest),
+            )
         )
 
 
 def make_series(seed: int, number: int, ctx: Context) -> list[RequestSpec]:
-    """Weekly series ``number``: six dates at the same local time, two of them past.
+    """Weekly series ``number``: six dates at the same local time, two of them past (the
+    earlier completed, last week's carried out and waiting for the organisation), the next
+    two booked, the last two open.
 
     The first is the one the demo shows: Arabic for a family of the Familienzentrum, every
     Monday, with the demo volunteer each time.
@@ -833,11 +1157,11 @@ def make_series(seed: int, number: int, ctx: Context) -> list[RequestSpec]:
         day = first + timedelta(days=7 * index)
         starts_at = _local(ctx, day, clock)
         ends_at = starts_at + timedelta(minutes=90)
-        if day < ctx.today:
+        if day < ctx.today - timedelta(days=7):
             state = S.COMPLETED
-        elif index <= 3 and day <= ctx.today + timedelta(days=8):
+        elif day < ctx.today:  # last week's: carried out, waiting for the organisation
             state = S.CONFIRMED
-        elif index == 3:
+        elif index <= 3:  # the next ones (today's too) are booked
             state = S.ASSIGNED
         else:
             state = S.OPEN
@@ -871,15 +1195,26 @@ def make_series(seed: int, number: int, ctx: Context) -> list[RequestSpec]:
             "client_consent_by_id": creator,
             "state": state,
             "cancel_reason": None,
+            "feedback": None,
+            "feedback_at": None,
+            "feedback_by_id": None,
             "created_at": created_at,
             "updated_at": created_at,
         }
-        spec = RequestSpec(ref=ref, values=values, day=day)
+        spec = RequestSpec(
+            ref=ref,
+            values=values,
+            day=day,
+            coordinator=rng.choice(ctx.coordinators),
+            end=ends_at,
+        )
         chain = [S.DRAFT, S.OPEN, S.ASSIGNED, S.CONFIRMED, S.COMPLETED]
         chain = chain[: chain.index(state) + 1]
         _history(rng, spec, chain, created_at, starts_at, ends_at, ctx.start, walk_in=False)
         for assignment in spec.assignments:
-            assignment["same_volunteer"] = True
+            if assignment["holds"]:
+                # The first series is the demo volunteer's; the others keep one volunteer.
+                assignment["demo" if number == 1 else "same_volunteer"] = True
         specs.append(spec)
     return specs
 
@@ -900,7 +1235,12 @@ class Pool:
     speakers: dict[str, list[int]]  # base language → any level
     user_of: dict[int, int]
     demo_profile: int | None
-    booked: set[tuple[int, date]] = field(default_factory=set)
+    #: Each volunteer's booked times (accepted or carried out): never two that overlap.
+    busy: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    #: (volunteer, day) with a booking: a second one that day only where it cannot be helped.
+    booked_days: set[tuple[int, date]] = field(default_factory=set)
+    _found: dict[tuple, list[int]] = field(default_factory=dict)
+    _local: dict[tuple, list[int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, demo_user_id: int | None) -> Pool:
@@ -946,46 +1286,196 @@ class Pool:
         ):
             held.setdefault(profile_id, set()).add(key)
         pool.qualified = {key: frozenset(value) for key, value in held.items()}
+        # What is booked already (by an earlier run, or by hand): nothing may overlap it.
+        for profile_id, starts_at, ends_at in db.session.execute(
+            select(Assignment.profile_id, Assignment.starts_at, Assignment.ends_at).where(
+                Assignment.state.in_(BOOKED), Assignment.starts_at.is_not(None)
+            )
+        ):
+            pool.book(profile_id, starts_at, ends_at, None)
         return pool
 
     def candidates(self, values: dict[str, Any]) -> list[int]:
+        """Who fits the request: mediates in (or at least speaks) its language, holds the
+        qualifications it requires and matches its gender preference — as far as anyone
+        does. Computed once per kind of request."""
+        need = frozenset(values["required_qualifications"])
+        preference = values["gender_preference"]
+        key = (values["language_code"], need, preference)
+        if key in self._found:
+            return self._found[key]
         code = values["language_code"]
         base = code.split("-")[0]
-        found = (
-            self.mediators.get(code)
-            or self.mediators_base.get(base)
-            or self.speakers.get(base)
-            or self.profiles
-        )
-        need = set(values["required_qualifications"])
+        found = self.mediators.get(code) or self.mediators_base.get(base) or self.speakers.get(base)
+        found = found or []  # nobody speaks it
         if need:
             narrowed = [p for p in found if need <= self.qualified.get(p, frozenset())]
             found = narrowed or found
-        preference = values["gender_preference"]
         if preference is not None:
             wanted = Gender(preference.value)
             narrowed = [p for p in found if self.gender.get(p) is wanted]
             found = narrowed or found
+        self._found[key] = found
         return found
 
-    def pick(self, rng: random.Random, values: dict[str, Any], day, count: int) -> list[int]:
-        """``count`` different volunteers for the request, not booked elsewhere that day
-        where that can be helped, from its town where there is one."""
+    def _near(self, values: dict[str, Any], found: list[int]) -> list[int]:
+        key = (values["language_code"], frozenset(values["required_qualifications"]))
+        key += (values["gender_preference"], values["municipality_id"])
+        if key not in self._local:
+            town = values["municipality_id"]
+            self._local[key] = [p for p in found if self.town.get(p) == town]
+        return self._local[key]
+
+    def is_free(self, profile_id: int, starts_at, ends_at) -> bool:
+        """No booking of the volunteer overlaps ``[starts_at, ends_at)`` (half-open, as the
+        database's rule: one ending at 11:00 and one starting at 11:00 do not clash)."""
+        if starts_at is None or ends_at is None:
+            return True
+        return not any(s < ends_at and starts_at < e for s, e in self.busy.get(profile_id, ()))
+
+    def book(self, profile_id: int, starts_at, ends_at, day) -> None:
+        if starts_at is not None and ends_at is not None:
+            self.busy.setdefault(profile_id, []).append((starts_at, ends_at))
+        if day is not None:
+            self.booked_days.add((profile_id, day))
+
+    def unbook(self, profile_id: int, starts_at, ends_at) -> None:
+        if starts_at is not None and ends_at is not None:
+            self.busy[profile_id].remove((starts_at, ends_at))
+
+    def pick(
+        self,
+        rng: random.Random,
+        values: dict[str, Any],
+        day,
+        taken: list[int],
+        *,
+        free: bool,
+        anyone: bool = False,
+        prefer: int | None = None,
+    ) -> int | None:
+        """One volunteer for the request, not one of ``taken``: ``prefer`` if they can; else
+        someone who fits it, from its town where there is one, with nothing else that day
+        where that can be helped; else anyone who speaks its language. ``free``: never
+        someone booked at that time. ``anyone``: rather anyone (free) than nobody, for a
+        booking. A few random draws first, so that thousands of candidates cost no more
+        than a handful."""
+        starts_at, ends_at = values["starts_at"], values["ends_at"]
+
+        def usable(profile_id: int) -> bool:
+            return profile_id not in taken and (
+                not free or self.is_free(profile_id, starts_at, ends_at)
+            )
+
+        if prefer is not None and prefer in self.user_of and usable(prefer):
+            return prefer
         found = self.candidates(values)
-        if not found:
-            return []
-        free = [p for p in found if (p, day) not in self.booked] or found
-        local = [p for p in free if self.town.get(p) == values["municipality_id"]]
-        chosen: list[int] = []
-        for _ in range(min(count, len(free))):
-            source = local if local and rng.random() < 0.6 else free
-            options = [p for p in source if p not in chosen] or [p for p in free if p not in chosen]
-            if not options:
-                break
-            chosen.append(options[rng.randrange(len(options))])
-        for profile_id in chosen:
-            self.booked.add((profile_id, day))
-        return chosen
+        near = self._near(values, found)
+        for attempt in range(24 if found else 0):
+            source = near if near and attempt < 12 and rng.random() < 0.6 else found
+            profile_id = source[rng.randrange(len(source))]
+            if not usable(profile_id):
+                continue
+            if attempt < 16 and (profile_id, day) in self.booked_days:
+                continue
+            return profile_id
+        # The draws were unlucky, or the few who fit are busy: look further.
+        groups = [found, self.speakers.get(values["language_code"].split("-")[0], [])]
+        if anyone:
+            groups.append(self.profiles)
+        for group in groups:
+            offset = rng.randrange(len(group)) if group else 0
+            for index in range(len(group)):
+                profile_id = group[(offset + index) % len(group)]
+                if usable(profile_id):
+                    return profile_id
+        return None
+
+
+def _without_booking(
+    spec: RequestSpec, people: list[int | None], pool: Pool, now: datetime
+) -> list[int | None]:
+    """Nobody was free for one of the request's places (only with very few volunteers for
+    many requests). Rather than book someone twice, nobody was booked for it: an
+    appointment still ahead stays open (with the places that were filled), one that is
+    over expired. Changes ``spec``; returns the volunteers of the assignments kept."""
+    values = spec.values
+    states = [event[3] for event in spec.events if event[4] == "state"]
+    if S.ASSIGNED not in states:  # open, one of two places booked early: it is not
+        kept = [
+            (row, person)
+            for row, person in zip(spec.assignments, people, strict=True)
+            if person is not None or not row["holds"]
+        ]
+    else:
+        cut = next(
+            i
+            for i, event in enumerate(spec.events)
+            if event[3] is S.ASSIGNED and event[4] == "state"
+        )
+        events = spec.events[:cut]
+        over = spec.end is not None and spec.end <= now
+        kept = []
+        for row, person in zip(spec.assignments, people, strict=True):
+            if row["state"] is AssignmentState.WITHDRAWN:
+                continue  # withdrawn from a booking that did not happen
+            if row["holds"] and (over or person is None):
+                if person is not None:
+                    pool.unbook(person, values["starts_at"], values["ends_at"])
+                continue
+            kept.append((row, person))
+        if over:
+            at = max(events[-1][0], min(now, spec.end + timedelta(minutes=30)))
+            events.append((at, "system", S.OPEN, S.EXPIRED, "state", None, {}))
+        spec.events = events
+        spec.reporter = None
+        values.update(
+            state=S.EXPIRED if over else S.OPEN,
+            feedback=None,
+            feedback_at=None,
+            feedback_by_id=None,
+            updated_at=events[-1][0],
+        )
+    spec.assignments = [row for row, _person in kept]
+    return [person for _row, person in kept]
+
+
+def _recorder(
+    pool: Pool, row: dict[str, Any], profile_id: int | None, coordinator: int | None
+) -> int | None:
+    """Who recorded the assignment's outcome: its volunteer, or a coordinator."""
+    if row["outcome_by"] == "volunteer" and profile_id is not None:
+        return pool.user_of[profile_id]
+    return coordinator
+
+
+def _volunteers(
+    rng: random.Random, pool: Pool, spec: RequestSpec, series_volunteer: dict[str, int]
+) -> list[int | None]:
+    """A different volunteer for each of the request's assignments (None where nobody is
+    left): the demo volunteer where the spec says so, a series' volunteer again each
+    week; bookings take the volunteer's time."""
+    values = spec.values
+    taken: list[int] = []
+    people: list[int | None] = []
+    for row in spec.assignments:
+        prefer = None
+        if row["demo"]:
+            prefer = pool.demo_profile
+        elif row["same_volunteer"]:
+            prefer = series_volunteer.get(spec.ref)
+        profile_id = pool.pick(
+            rng, values, spec.day, taken, free=row["free"], anyone=row["holds"], prefer=prefer
+        )
+        people.append(profile_id)
+        if profile_id is None:
+            continue
+        taken.append(profile_id)
+        if row["holds"]:
+            pool.book(profile_id, values["starts_at"], values["ends_at"], spec.day)
+            if row["same_volunteer"]:
+                series_volunteer.setdefault(spec.ref, profile_id)
+    return people
 
 
 class PoolLoader:
@@ -1162,6 +1652,20 @@ def load_requests(
             spec.values["series_id"] = row.id
         specs += group
 
+    pool = pools()
+    # The volunteers first, the demo volunteer's appointments before all others (so that
+    # nothing else takes her time); then the rows in the requests' order.
+    chosen: dict[int, list[int | None]] = {}
+    series_volunteer: dict[str, int] = {}
+    order = sorted(range(len(specs)), key=lambda i: (not specs[i].for_demo_volunteer, i))
+    for index in order:
+        spec = specs[index]
+        rng = random.Random(f"wirnet-demo-assign:{seed}:{spec.ref}:{spec.day}")
+        people = _volunteers(rng, pool, spec, series_volunteer)
+        if any(p is None for row, p in zip(spec.assignments, people, strict=True) if row["holds"]):
+            people = _without_booking(spec, people, pool, ctx.start)
+        chosen[index] = people
+
     _bulk(Request, [spec.values for spec in specs])
     refs = [spec.ref for spec in specs]
     ids: dict[tuple[str, Any], int] = {}
@@ -1174,15 +1678,22 @@ def load_requests(
         ):
             ids[(ref, starts_at)] = request_id
 
-    pool = pools()
     events, assignments, entries = [], [], []
-    series_volunteer: dict[str, int] = {}
-    for spec in specs:
+    for index, spec in enumerate(specs):
         request_id = ids[(spec.ref, spec.values["starts_at"])]
-        rng = random.Random(f"wirnet-demo-assign:{seed}:{spec.ref}:{spec.day}")
         creator = spec.values["created_by_id"]
-        coordinator = rng.choice(ctx.coordinators)
-        actors = {"creator": creator, "coordinator": coordinator, "system": None}
+        coordinator = spec.coordinator
+        people = chosen[index]
+        reporter = None
+        if spec.reporter is not None:
+            row = spec.assignments[spec.reporter]
+            reporter = _recorder(pool, row, people[spec.reporter], coordinator)
+        actors = {
+            "creator": creator,
+            "coordinator": coordinator,
+            "system": None,
+            "reporter": reporter,
+        }
         for at, actor, old, new, kind, note, details in spec.events:
             events.append(
                 {
@@ -1206,27 +1717,31 @@ def load_requests(
                 "details": {"source": "demo"},
             }
         )
-        if not spec.assignments:
-            continue
-        if spec.assignments[0].get("same_volunteer") and spec.ref in series_volunteer:
-            chosen = [series_volunteer[spec.ref]]
-        elif spec.ref == f"{REF_PREFIX}S01" and pool.demo_profile is not None:
-            chosen = [pool.demo_profile]  # the demo volunteer's weekly appointment
-        else:
-            chosen = pool.pick(rng, spec.values, spec.day, len(spec.assignments))
-        if spec.assignments[0].get("same_volunteer") and chosen:
-            series_volunteer.setdefault(spec.ref, chosen[0])
-        for assignment, profile_id in zip(spec.assignments, chosen, strict=False):
+        for row, profile_id in zip(spec.assignments, people, strict=True):
+            if profile_id is None:
+                continue
+            own = row["origin"] is AssignmentOrigin.VOLUNTEER
             assignments.append(
                 {
                     "request_id": request_id,
                     "profile_id": profile_id,
-                    "state": assignment["state"],
-                    "hours": assignment["hours"],
-                    "note": assignment["note"],
-                    "created_by_id": coordinator,
-                    "created_at": assignment["created_at"],
-                    "answered_at": assignment["answered_at"],
+                    "state": row["state"],
+                    "origin": row["origin"],
+                    # A copy of the request's time, for the rule against double bookings.
+                    "starts_at": spec.values["starts_at"],
+                    "ends_at": spec.values["ends_at"],
+                    "wave": row["wave"],
+                    "nonce": secrets.token_hex(16) if row["nonce"] else None,
+                    "hours": row["hours"],
+                    "km": row["km"],
+                    "note": row["note"],
+                    "outcome_at": row["outcome_at"],
+                    "outcome_by_id": _recorder(pool, row, profile_id, coordinator)
+                    if row["outcome_at"]
+                    else None,
+                    "created_by_id": pool.user_of[profile_id] if own else coordinator,
+                    "created_at": row["created_at"],
+                    "answered_at": row["answered_at"],
                 }
             )
     _bulk(RequestEvent, events)

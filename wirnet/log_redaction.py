@@ -20,6 +20,8 @@ TOKEN_PATH_PREFIXES: tuple[str, ...] = (
     "/auth/email/",
     "/invitation/",
     "/organisations/invitation/",
+    "/calendar/",  # a volunteer's private calendar feed: /calendar/<token>.ics
+    "/offer/",  # an offer's accept and decline links: /offer/<token>/accept
 )
 
 REDACTED = "[redacted]"

@@ -13,6 +13,9 @@ What is limited (the numbers live in the config, ``LIMIT_*``):
 * the centre's staff sending e-mails as part of their work (accepting applicants,
   resending a confirmation), per user only (``LIMIT_PER_STAFF``, looser: a coordinator
   goes through dozens a day, and the staff of one office share one address).
+* a private calendar feed (``key="feed"``, GET): per feed (``LIMIT_PER_FEED``, the secret
+  in its URL, stored only as a hash) and per client address (``LIMIT_FEED_PER_ADDRESS``,
+  looser: calendar services fetch many people's feeds from a few addresses).
 
 A view marked ``count="attempts"`` counts against the account limits only the requests it
 calls ``count_attempt()`` in: a wrong password, or an e-mail sent. A right password never
@@ -29,6 +32,7 @@ in the process's memory until it is back; a request is never refused with a 500 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import unicodedata
@@ -44,7 +48,7 @@ from werkzeug.wrappers import Response
 
 logger = logging.getLogger(__name__)
 
-Key = Literal["account", "user", "staff"]
+Key = Literal["account", "user", "staff", "feed"]
 Count = Literal["requests", "attempts"]
 
 #: Fail fast when Redis is away (the limiter then counts in memory) instead of hanging.
@@ -57,11 +61,13 @@ DEFAULT_RETRY_AFTER = 60
 def rate_limited(
     view: Callable | None = None, *, key: Key = "account", count: Count = "requests"
 ) -> Callable:
-    """Mark a view for rate limiting (POST only); ``init_app`` applies the limits.
+    """Mark a view for rate limiting (POST only, a feed GET only); ``init_app`` applies the
+    limits.
 
     ``key="account"``: the form names an account in its ``email`` field (anonymous forms).
     ``key="user"``: the logged-in user is the account.
     ``key="staff"``: a coordinator's or admin's work that sends e-mail; per user, looser.
+    ``key="feed"``: a GET whose URL holds a secret (a calendar feed); per URL and address.
     ``count="attempts"``: only requests that call ``count_attempt()`` count against the
     account limits (the per-address limit always counts every request).
     """
@@ -124,6 +130,12 @@ def user_key() -> str:
     return "anonymous@" + get_remote_address()
 
 
+def path_key() -> str:
+    """The requested path, hashed: the secret in a feed's URL stays out of the storage."""
+    digest = hashlib.sha256(request.path.encode("utf-8", "surrogatepass")).hexdigest()
+    return "path:" + digest[:32]
+
+
 def _config(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
 
@@ -169,15 +181,20 @@ def init_app(app: Flask) -> Limiter:
             ]
         elif key == "staff":
             account_limits = [("LIMIT_PER_STAFF", user_key)]
+        elif key == "feed":
+            account_limits = [("LIMIT_PER_FEED", path_key)]
         else:
             account_limits = [("LIMIT_PER_USER", user_key)]
+        methods = ["GET"] if key == "feed" else ["POST"]
         limited = view
         for setting, key_func in account_limits:
             limited = limiter.limit(
-                _config(setting), key_func=key_func, methods=["POST"], deduct_when=deduct_when
+                _config(setting), key_func=key_func, methods=methods, deduct_when=deduct_when
             )(limited)
-        if key != "staff":
-            limited = limiter.limit(_config("LIMIT_PER_ADDRESS"), methods=["POST"])(limited)
+        if key == "feed":
+            limited = limiter.limit(_config("LIMIT_FEED_PER_ADDRESS"), methods=methods)(limited)
+        elif key != "staff":
+            limited = limiter.limit(_config("LIMIT_PER_ADDRESS"), methods=methods)(limited)
         app.view_functions[endpoint] = limited
 
     @app.after_request

@@ -39,6 +39,12 @@ PUBLIC_ENDPOINTS = frozenset(
         "organisations.register",
         "organisations.registered",
         "organisations.accept_invitation",
+        # A volunteer's private calendar feed: calendar apps fetch it without a log-in; the
+        # secret token in its URL is the key (wirnet.matching.views_volunteer).
+        "matching.calendar_feed",
+        # An offer's accept and decline links work without a log-in: the signed token in
+        # the URL names the offer (wirnet.matching.views_offers).
+        "matching.offer_answer",
     }
 )
 

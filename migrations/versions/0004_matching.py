@@ -92,13 +92,14 @@ def upgrade():
         )
 
     # PostgreSQL only, as in the models: no two overlapping accepted assignments of one
-    # volunteer; half-open ranges, so back-to-back appointments do not clash.
+    # volunteer; half-open ranges, so back-to-back appointments do not clash. A flexible
+    # window (no time) takes no part: tstzrange(NULL, NULL) would clash with everything.
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
         op.execute(
             "ALTER TABLE assignments ADD CONSTRAINT ex_assignments_no_overlap "
             "EXCLUDE USING gist (profile_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) "
-            "WHERE (state = 'accepted')"
+            "WHERE (state = 'accepted' AND starts_at IS NOT NULL)"
         )
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import UTC, datetime
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, event, func, select
 
 from tests.conftest import log_in
-from tests.helpers import page
+from tests.helpers import page, text
 from wirnet.auth.models import User
 from wirnet.demo_activity import REF_PREFIX
 from wirnet.extensions import db
@@ -21,6 +23,7 @@ from wirnet.projects.models import Participation, ParticipationState, Project, P
 from wirnet.requests import lifecycle
 from wirnet.requests.models import (
     Assignment,
+    AssignmentOrigin,
     AssignmentState,
     Request,
     RequestEvent,
@@ -35,6 +38,11 @@ from wirnet.volunteers import languages
 from wirnet.volunteers.models import VolunteerProfile, VolunteerStatus
 
 S = RequestState
+A = AssignmentState
+BERLIN = ZoneInfo("Europe/Berlin")
+#: Assignments that hold the volunteer's time.
+BOOKED = (A.ACCEPTED, A.COMPLETED, A.NO_SHOW)
+OUTCOMES = (A.COMPLETED, A.NO_SHOW)
 
 
 def run(app, *args: str):
@@ -76,7 +84,21 @@ def snapshot() -> list[tuple]:
             .order_by(RequestEvent.id)
         ).all()
         assignments = db.session.execute(
-            select(User.email, Assignment.state, Assignment.hours)
+            select(
+                User.email,
+                Assignment.state,
+                Assignment.origin,
+                Assignment.starts_at,
+                Assignment.ends_at,
+                Assignment.wave,
+                Assignment.nonce.is_not(None),  # the nonce itself is a fresh secret
+                Assignment.hours,
+                Assignment.km,
+                Assignment.note,
+                Assignment.outcome_at,
+                Assignment.created_at,
+                Assignment.answered_at,
+            )
             .join(VolunteerProfile, VolunteerProfile.id == Assignment.profile_id)
             .join(User, User.id == VolunteerProfile.user_id)
             .where(Assignment.request_id == request.id)
@@ -106,6 +128,9 @@ def snapshot() -> list[tuple]:
                 request.notes,
                 request.state,
                 request.cancel_reason,
+                request.feedback,
+                request.feedback_at,
+                _email(request.feedback_by_id),
                 request.created_at,
                 request.series_id is not None,
                 tuple(
@@ -116,6 +141,55 @@ def snapshot() -> list[tuple]:
             )
         )
     return rows
+
+
+def start_of_today() -> datetime:
+    return datetime.combine(date.today(), time(0), tzinfo=BERLIN).astimezone(UTC)
+
+
+def began(request: Request) -> datetime:
+    """When the appointment began (a flexible window: its first morning)."""
+    if request.starts_at is not None:
+        return request.starts_at
+    return datetime.combine(request.window_from, time(0), tzinfo=BERLIN)
+
+
+def ended(request: Request) -> datetime:
+    """When the appointment was over (a flexible window: when its deadline had passed)."""
+    if request.ends_at is not None:
+        return request.ends_at
+    return datetime.combine(request.deadline + timedelta(days=1), time(0), tzinfo=BERLIN)
+
+
+def assignments_of(request: Request) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment).where(Assignment.request_id == request.id).order_by(Assignment.id)
+        )
+    )
+
+
+def overlapping_bookings() -> list[tuple[int, int]]:
+    """Pairs of one volunteer's bookings (accepted or carried out) whose times overlap
+    (half-open, as the PostgreSQL constraint)."""
+    rows = db.session.execute(
+        select(Assignment.id, Assignment.profile_id, Assignment.starts_at, Assignment.ends_at)
+        .where(Assignment.state.in_(BOOKED), Assignment.starts_at.is_not(None))
+        .order_by(Assignment.profile_id, Assignment.starts_at)
+    ).all()
+    found, latest = [], {}
+    for row in rows:
+        before = latest.get(row.profile_id)
+        if before is not None and row.starts_at < before.ends_at:
+            found.append((before.id, row.id))
+        if before is None or row.ends_at > before.ends_at:
+            latest[row.profile_id] = row
+    return found
+
+
+def demo_volunteer() -> VolunteerProfile:
+    user = User.by_email("volunteer@example.org")
+    return db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
 
 
 def remove_demo_requests() -> None:
@@ -157,6 +231,8 @@ def test_running_twice_adds_nothing_and_more_requests_add_only_the_new_ones(app)
     result = run(app, "--volunteers", "10", "--requests", "50", "--seed", "3")
     after = row_counts()
     assert after["requests"] == before["requests"] + 20
+    # The new ones keep clear of the bookings made the first time.
+    assert overlapping_bookings() == []
     unchanged = ("organisations", "memberships", "projects", "project_roles", "participations")
     assert {name: after[name] for name in unchanged} == {name: before[name] for name in unchanged}
     assert snapshot()[:30] == first[:30]  # D-0001 … D-0030 as they were
@@ -183,8 +259,8 @@ def test_requests_cover_every_state_kind_and_language_variety(loaded):
     assert all(r.deadline >= r.window_from and r.starts_at is None for r in flexible)
     assert all(r.ends_at > r.starts_at for r in fixed)
     # Spread over the past four months and the next six weeks, not bunched on one day.
-    done = {r.starts_at.date() for r in fixed if r.state is S.COMPLETED}
-    coming = {r.starts_at.date() for r in fixed if r.state in (S.OPEN, S.ASSIGNED, S.CONFIRMED)}
+    done = {r.starts_at.date() for r in fixed if r.state in (S.COMPLETED, S.CONFIRMED)}
+    coming = {r.starts_at.date() for r in fixed if r.state in (S.OPEN, S.ASSIGNED)}
     assert len(done) >= 8 and len(coming) >= 8, (sorted(done), sorted(coming))
     # Short notice: open, urgent, starting soon, entered hours before.
     short = [r for r in loaded if r.short_notice]
@@ -248,30 +324,83 @@ def test_each_history_follows_the_life_cycle(loaded):
     assert overdue(now) == []
 
 
-def test_booked_requests_have_suitable_volunteers_and_hours(loaded):
-    for request in loaded:
-        rows = db.session.scalars(
-            select(Assignment).where(Assignment.request_id == request.id)
-        ).all()
-        states = [a.state for a in rows]
-        if request.state in (S.ASSIGNED, S.CONFIRMED):
-            assert states.count(AssignmentState.ACCEPTED) == request.volunteers_needed
+def check_assignments(requests: list[Request]) -> Counter:
+    """Each state's assignments as the life cycle means it; returns what was seen."""
+    now = datetime.now(UTC)
+    today = start_of_today()
+    rana = demo_volunteer()
+    seen: Counter = Counter()
+    for request in requests:
+        ref, rows = request.client_ref, assignments_of(request)
+        accepted = [a for a in rows if a.state is A.ACCEPTED]
+        reported = [a for a in rows if a.state in OUTCOMES]
+        history = {e.to_state: e for e in request.events if e.kind == "state"}
+        for a in rows:
+            seen[(request.state, a.state)] += 1
+            seen[a.origin] += 1
+            # The request's time, copied for the rule against double bookings.
+            assert (a.starts_at, a.ends_at) == (request.starts_at, request.ends_at), ref
+            assert a.wave == 1
+            assert a.profile.status is VolunteerStatus.ACTIVE
+            # Offers carry the nonce of their links; an offer accepted or declined was
+            # answered, then.
+            assert (a.nonce is not None) is (a.origin is AssignmentOrigin.PROPOSAL), ref
+            if a.nonce is not None:
+                assert re.fullmatch(r"[0-9a-f]{32}", a.nonce)
+            if a.state is A.PROPOSED or a.origin is not AssignmentOrigin.PROPOSAL:
+                assert a.answered_at is None, ref
+            elif a.state in (A.DECLINED, *BOOKED):
+                assert a.answered_at is not None, ref
+            if a.state not in OUTCOMES:
+                assert a.outcome_at is a.hours is a.km is a.note is None, ref
+        if request.state in (S.CONFIRMED, S.COMPLETED):
+            # Carried out: over, and every booked volunteer's report in after it began.
+            assert ended(request) <= now, ref
+            assert not accepted and len(reported) == request.volunteers_needed, ref
+            for a in reported:
+                assert a.outcome_by_id is not None
+                assert began(request) <= a.outcome_at <= now, ref
+                if request.starts_at is not None:
+                    assert a.outcome_at >= request.ends_at, ref
+                if a.state is A.COMPLETED:
+                    assert 0.5 <= a.hours <= 4 and (a.hours * 4).is_integer(), (ref, a.hours)
+                    assert a.km is not None and a.km >= 0 and a.note, ref
+                else:
+                    assert a.hours is None and a.km is None, ref
+            assert history[S.CONFIRMED].at == max(a.outcome_at for a in reported), ref
+        if request.state is S.CONFIRMED:
+            assert request.feedback_at is None and request.feedback is None, ref
         elif request.state is S.COMPLETED:
-            done = [a for a in rows if a.state is AssignmentState.COMPLETED]
-            assert len(done) == request.volunteers_needed
-            assert all(a.hours and 0 < a.hours <= 3 for a in done)
+            # Confirmed by the organisation (perhaps with feedback) or closed by a coordinator.
+            closed = history[S.COMPLETED]
+            assert request.feedback_at == closed.at, ref
+            assert request.feedback_by_id == closed.actor_id is not None, ref
+            assert closed.at >= history[S.CONFIRMED].at, ref
+            seen["feedback"] += request.feedback is not None
+        elif request.state is S.ASSIGNED:
+            # Every place taken, nothing reported yet; the appointment still ahead, except
+            # the demo volunteer's whose hours are still to be recorded.
+            assert len(accepted) == request.volunteers_needed and not reported, ref
+            if ended(request) <= today:
+                assert rana.id in {a.profile_id for a in accepted}, ref
+                seen["to record"] += 1
+        elif request.state is S.OPEN:
+            assert ended(request) > now, ref
+            assert len(accepted) < request.volunteers_needed and not reported, ref
+            seen["partly booked"] += bool(accepted)
         else:
-            assert (
-                AssignmentState.ACCEPTED not in states and AssignmentState.COMPLETED not in states
-            )
-        for assignment in rows:
-            profile = assignment.profile
-            assert profile.status is VolunteerStatus.ACTIVE
-            if assignment.state is not AssignmentState.DECLINED:
-                assert (
-                    assignment.answered_at is None
-                    or assignment.answered_at >= assignment.created_at
-                )
+            assert not accepted and not reported, ref
+    return seen
+
+
+def test_each_state_has_the_assignments_it_means(loaded):
+    seen = check_assignments(loaded)
+    assert seen[(S.OPEN, A.PROPOSED)] and seen[(S.ASSIGNED, A.ACCEPTED)], seen
+    assert seen[(S.CONFIRMED, A.COMPLETED)] and seen[(S.COMPLETED, A.COMPLETED)], seen
+    assert seen["partly booked"] and seen["feedback"] and seen["to record"] == 1, seen
+    # Mostly offers accepted, some booked directly.
+    assert seen[AssignmentOrigin.PROPOSAL] > seen[AssignmentOrigin.DIRECT] > 0, seen
+    assert overlapping_bookings() == []
     # Most bookings went to someone who speaks the language (or its variety).
     booked = db.session.execute(
         select(Request.language_code, Assignment.profile_id).join(
@@ -287,13 +416,78 @@ def test_booked_requests_have_suitable_volunteers_and_hours(loaded):
         )
     )
     assert speaking >= 0.8 * len(booked), (speaking, len(booked))
-    # The demo volunteer has bookings to show.
-    rana = User.by_email("volunteer@example.org")
-    profile = db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == rana.id))
-    mine = db.session.scalars(
-        select(Assignment.state).where(Assignment.profile_id == profile.id)
-    ).all()
-    assert AssignmentState.ACCEPTED in mine and AssignmentState.COMPLETED in mine
+
+
+def test_few_volunteers_for_many_requests_are_never_booked_twice_at_once(app):
+    """Ten volunteers for 400 requests: their bookings would clash all the time if the
+    generator did not keep each volunteer's times apart (PostgreSQL would refuse the load)."""
+    run(app, "--volunteers", "10", "--requests", "400", "--seed", "8")
+    requests = demo_requests()
+    assert overlapping_bookings() == []
+    seen = check_assignments(requests)
+    assert seen[(S.COMPLETED, A.NO_SHOW)] + seen[(S.CONFIRMED, A.NO_SHOW)], seen
+    assert seen[AssignmentOrigin.VOLUNTEER] and seen[(S.OPEN, A.VOLUNTEERED)], seen
+
+
+def test_the_demo_volunteer_sees_the_whole_flow(app, loaded):
+    """volunteer@example.org: an offer to answer, an appointment coming up, one behind her
+    whose hours are still to be recorded, and some carried out."""
+    now = datetime.now(UTC)
+    rana = demo_volunteer()
+    spoken = {skill.code.split("-")[0] for skill in rana.languages}
+    rows = db.session.scalars(select(Assignment).where(Assignment.profile_id == rana.id)).all()
+    offers = [
+        a
+        for a in rows
+        if a.state is A.PROPOSED
+        and a.request.state is S.OPEN
+        and began(a.request) > now
+        and a.request.language_code.split("-")[0] in spoken
+    ]
+    upcoming = [
+        a
+        for a in rows
+        if a.state is A.ACCEPTED
+        and a.request.state is S.ASSIGNED
+        and began(a.request) > now
+        and a.request.address
+    ]
+    to_record = [
+        a
+        for a in rows
+        if a.state is A.ACCEPTED
+        and a.request.state is S.ASSIGNED
+        and now - timedelta(days=5) < ended(a.request) <= now
+    ]
+    done = [a for a in rows if a.state is A.COMPLETED]
+    assert offers and upcoming and to_record and len(done) >= 2, rows
+
+    client = app.test_client()
+    log_in(client, rana.user)
+    mine = page(client.get("/volunteer/assignments"))
+    assert f"/volunteer/assignments/{offers[0].id}/accept" in mine
+    assert f'href="/volunteer/assignments/{upcoming[0].id}"' in mine
+    assert f"/assignments/{to_record[0].id}/outcome" in mine
+    booked = text(client.get(f"/volunteer/assignments/{upcoming[0].id}"))
+    assert upcoming[0].request.address in booked
+    assert client.get(f"/assignments/{to_record[0].id}/outcome").status_code == 200
+
+
+def test_the_demo_organisation_has_a_request_to_confirm(app, loaded):
+    """org@example.org: a request carried out, waiting for the organisation's confirmation."""
+    semhar = User.by_email("org@example.org")
+    waiting = [
+        r
+        for r in loaded
+        if r.state is S.CONFIRMED
+        and r.organisation
+        and r.organisation.name.startswith("Eritreische Gemeinde")
+    ]
+    assert waiting
+    client = app.test_client()
+    log_in(client, semhar)
+    shown = page(client.get(f"/requests/{waiting[0].id}"))
+    assert f'action="/requests/{waiting[0].id}/confirm"' in shown
 
 
 def test_organisations_and_the_demo_accounts_are_linked(loaded):

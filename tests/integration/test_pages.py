@@ -54,3 +54,28 @@ def test_pages_are_light_enough_for_a_slow_phone_connection(client_as):
         for path in paths:
             size = len(client.get(path).data) + css_size
             assert size < 50 * 1024, (path, size)
+
+
+def test_the_stylesheet_is_served_minified_with_every_rule_kept(client_as):
+    """Comments and indentation are for people; the phone gets the rules alone."""
+    import re
+    from pathlib import Path
+
+    from wirnet.stylesheet import minify
+
+    source = (Path(__file__).parents[2] / "wirnet/static/css/wirnet.css").read_text()
+    response = client_as("anonymous").get("/static/css/wirnet.css")
+    served = response.data.decode()
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    assert "/*" not in served and len(served) < len(source) * 0.9
+    assert served == minify(source)
+    # Every rule is still there: as many blocks as the source has outside its comments.
+    uncommented = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    assert served.count("{") == uncommented.count("{") > 50
+    assert served.count(";") + served.count("}") >= uncommented.count(";")
+    again = client_as("anonymous").get(
+        "/static/css/wirnet.css", headers={"If-None-Match": response.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    response.close()
+    again.close()

@@ -623,6 +623,101 @@ MATRIX.update(
 )
 
 
+# After a booking (#8, followup): the volunteer's own assignments (another volunteer's id
+# answers 404), the private calendar feed (public: its secret token is the key), the
+# outcome form (the volunteer's own or any for a coordinator; organisations 403) and the
+# organisation's confirmation of a carried-out request.
+def _followup_matrix():
+    from tests.integration.followup_support import assignment_url, feed_url, outcome_url
+
+    own = {
+        "anonymous": LOGIN,
+        **dict.fromkeys(USERS, 403),
+        "volunteer": 200,
+        "other_volunteer": 404,
+    }
+
+    def reporter(outcome):
+        return {**own, "volunteer": outcome, "coordinator": outcome, "admin": outcome}
+
+    return {
+        ("matching.my_assignments", "GET"): ("/volunteer/assignments", None, volunteer_only(200)),
+        ("matching.my_assignment", "GET"): (assignment_url(), None, own),
+        ("matching.assignment_ics", "GET"): (assignment_url(".ics"), None, own),
+        ("matching.calendar_settings", "POST"): ("/volunteer/calendar", {}, volunteer_only(422)),
+        ("matching.calendar_feed", "GET"): (feed_url, None, everyone(200)),
+        ("matching.outcome", "GET"): (outcome_url, None, reporter(200)),
+        ("matching.outcome", "POST"): (outcome_url, {}, reporter(422)),
+        ("requests.confirm_request", "POST"): (
+            fresh_request_url("/confirm", RequestState.CONFIRMED),
+            {},
+            posts_requests(302),
+        ),
+    }
+
+
+MATRIX.update(_followup_matrix())
+
+
+# Offers and bookings (#8, assignments): the coordinators' actions from the match page go
+# back to it (302, with a message, also when refused); the offer link is public (a made-up
+# token answers 404, "this link does not work"); a volunteer answers only their own offers
+# (nobody's id: 404) and offers to take an open request (the fixture's volunteers have no
+# active profile yet: a message, 302).
+def _assignments_matrix():
+    from tests.integration.assignment_support import (
+        fresh_assignment_url,
+        fresh_match_url,
+        fresh_offer_request_url,
+    )
+    from wirnet.requests.models import AssignmentState
+
+    return {
+        ("matching.propose", "POST"): (fresh_match_url("propose"), {}, coordinators_only(302)),
+        ("matching.assign", "POST"): (fresh_match_url("assign"), {}, coordinators_only(302)),
+        ("matching.withdraw", "POST"): (
+            fresh_assignment_url("withdraw", AssignmentState.PROPOSED),
+            {},
+            coordinators_only(302),
+        ),
+        ("matching.confirm_offer", "POST"): (
+            fresh_assignment_url("confirm", AssignmentState.VOLUNTEERED),
+            {},
+            coordinators_only(302),
+        ),
+        ("matching.offer_answer", "GET"): ("/offer/not-a-token/accept", None, everyone(404)),
+        ("matching.offer_answer", "POST"): ("/offer/not-a-token/decline", {}, everyone(404)),
+        ("matching.answer", "POST"): (
+            f"/volunteer/assignments/{NOBODY}/accept",
+            {},
+            volunteer_only(404),
+        ),
+        ("matching.volunteer_offer", "POST"): (fresh_offer_request_url, {}, volunteer_only(302)),
+    }
+
+
+MATRIX.update(_assignments_matrix())
+
+
+# Matching (#8, candidates): the coordinators' match page of a request (ranked candidates
+# and near misses), and a volunteer's open requests that match them (the fixture's
+# volunteers have no profile yet: the page explains why it lists nothing, 200).
+def _match_matrix():
+    from tests.integration.request_support import matrix_request
+
+    return {
+        ("matching.match", "GET"): (
+            lambda orgs: f"/coordinator/requests/{matrix_request(orgs).id}/match",
+            None,
+            coordinators_only(200),
+        ),
+        ("matching.open_requests", "GET"): ("/volunteer/requests", None, volunteer_only(200)),
+    }
+
+
+MATRIX.update(_match_matrix())
+
+
 def app_routes(app) -> set[tuple[str, str]]:
     return {
         (rule.endpoint, method)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import UserFactory
 from tests.helpers import outbox, page, text
+from tests.integration.followup_support import book, profile_for
 from tests.integration.request_support import in_days, make_request
 from tests.integration.volunteer_support import profile
 from wirnet.audit import AuditEntry
@@ -194,7 +195,7 @@ def test_completing_an_open_request_is_refused(client_as, orgs):
     item = make_request(orgs["org_member"])
     response = client_as("coordinator").post(f"/requests/{item.id}/complete")
     assert response.status_code == 409
-    assert "Only a request with a confirmed volunteer can be completed." in text(response)
+    assert "Only a request that has been carried out can be completed" in text(response)
     assert _fresh(item).state is RequestState.OPEN
 
 
@@ -318,3 +319,61 @@ def test_the_expire_command_expires_open_requests_whose_time_has_passed(app, org
     assert event.actor_id is None and event.to_state is RequestState.EXPIRED
     again = app.test_cli_runner().invoke(args=["requests", "expire"])
     assert "0 open request(s)" in again.output
+
+
+def test_an_open_request_someone_was_booked_for_becomes_assigned_instead(
+    app, client_as, users, orgs
+):
+    """Two places and one volunteer booked: when the time has passed, someone went, so the
+    request waits for their hours instead of expiring; once they are in, it is carried
+    out. Only a request nobody was booked for expires."""
+    starts = (utcnow() - timedelta(days=1)).replace(second=0, microsecond=0)
+    mine, theirs = profile_for(users["volunteer"]), profile_for(users["other_volunteer"])
+    half = make_request(orgs["org_member"], starts_at=starts, volunteers_needed=2)
+    booked = book(mine, half)
+    book(theirs, half, state=AssignmentState.DECLINED)
+    window = make_request(
+        orgs["org_member"],
+        window_from=(utcnow() - timedelta(days=9)).date(),
+        deadline=(utcnow() - timedelta(days=2)).date(),
+        volunteers_needed=2,
+    )
+    book(theirs, window)
+    reported = make_request(orgs["org_member"], starts_at=starts, volunteers_needed=2)
+    book(theirs, reported, state=AssignmentState.COMPLETED, hours=2.0, outcome_at=utcnow())
+    offered_only = make_request(orgs["org_member"], starts_at=starts)
+    book(theirs, offered_only, state=AssignmentState.PROPOSED)
+    book(mine, offered_only, state=AssignmentState.WITHDRAWN)
+
+    result = app.test_cli_runner().invoke(args=["requests", "expire"])
+    assert result.exit_code == 0, result.output
+    assert "1 open request(s) marked as expired." in result.output
+    assert "3 open request(s) with a booked volunteer marked as assigned" in result.output
+    assert _fresh(offered_only).state is RequestState.EXPIRED
+    assert _fresh(half).state is RequestState.ASSIGNED
+    assert _fresh(window).state is RequestState.ASSIGNED
+    # Its only volunteer had reported already: carried out at once.
+    assert _fresh(reported).state is RequestState.CONFIRMED
+    last = db.session.scalar(
+        select(RequestEvent)
+        .where(RequestEvent.request_id == half.id)
+        .order_by(RequestEvent.id.desc())
+    )
+    assert (last.from_state, last.to_state, last.actor_id) == (
+        RequestState.OPEN,
+        RequestState.ASSIGNED,
+        None,
+    )
+
+    # The booked volunteer records the hours: the request is carried out.
+    client = client_as("volunteer")
+    assert f"/assignments/{booked.id}/outcome" in page(client.get("/volunteer/assignments"))
+    response = client.post(
+        f"/assignments/{booked.id}/outcome", data={"took_place": "yes", "hours": "2"}
+    )
+    assert response.status_code == 302
+    assert _fresh(half).state is RequestState.CONFIRMED
+
+    again = app.test_cli_runner().invoke(args=["requests", "expire"])
+    assert "0 open request(s) marked as expired." in again.output
+    assert "assigned" not in again.output

@@ -18,10 +18,31 @@ def at(state: RequestState) -> Request:
 def test_the_happy_path_and_its_actors():
     assert can_transition(at(S.DRAFT), S.OPEN, "poster")
     assert can_transition(at(S.OPEN), S.ASSIGNED, "coordinator")
+    assert can_transition(at(S.OPEN), S.ASSIGNED, "system")
     assert not can_transition(at(S.OPEN), S.ASSIGNED, "poster")
+    # Carried out: the volunteers' reports are in (the system notices, or a coordinator).
     assert can_transition(at(S.ASSIGNED), S.CONFIRMED, "system")
+    assert can_transition(at(S.ASSIGNED), S.CONFIRMED, "coordinator")
+    assert not can_transition(at(S.ASSIGNED), S.CONFIRMED, "poster")
+    # The organisation confirms, or a coordinator closes it.
+    assert can_transition(at(S.CONFIRMED), S.COMPLETED, "poster")
     assert can_transition(at(S.CONFIRMED), S.COMPLETED, "coordinator")
-    assert not can_transition(at(S.CONFIRMED), S.COMPLETED, "poster")
+
+
+def test_a_booked_volunteer_is_withdrawn_before_the_appointment_only():
+    assert can_transition(at(S.ASSIGNED), S.OPEN, "coordinator")
+    assert can_transition(at(S.ASSIGNED), S.OPEN, "system")
+    assert not can_transition(at(S.ASSIGNED), S.OPEN, "poster")
+    # Once carried out, nobody is replaced any more.
+    for actor in ("poster", "coordinator", "system"):
+        assert not can_transition(at(S.CONFIRMED), S.OPEN, actor)
+
+
+def test_nothing_skips_a_step_to_completed():
+    for state in (S.DRAFT, S.OPEN, S.ASSIGNED):
+        for actor in ("poster", "coordinator", "system"):
+            assert not can_transition(at(state), S.COMPLETED, actor)
+    assert not can_transition(at(S.OPEN), S.CONFIRMED, "system")
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.OPEN, S.ASSIGNED, S.CONFIRMED])

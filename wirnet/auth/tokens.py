@@ -17,6 +17,8 @@ CONFIRM_EMAIL = "confirm-email"
 RESET_PASSWORD = "reset-password"  # noqa: S105 - a token purpose, not a password
 CHANGE_EMAIL = "change-email"
 VOLUNTEER_INVITATION = "volunteer-invitation"
+#: An offer's accept and decline links (#8): ``{"a": assignment id, "n": its nonce}``.
+ASSIGNMENT_OFFER = "assignment-offer"
 
 
 def fingerprint(*parts: str) -> str:

@@ -53,7 +53,8 @@ STATE_LABELS = {
     RequestState.OPEN: _l("Open"),
     # Translators: a volunteer has been found for the request.
     RequestState.ASSIGNED: _l("Volunteer found"),
-    RequestState.CONFIRMED: _l("Confirmed"),
+    # Translators: the appointment took place and the volunteers' reports are in.
+    RequestState.CONFIRMED: _l("Carried out"),
     RequestState.COMPLETED: _l("Completed"),
     RequestState.CANCELLED: _l("Cancelled"),
     # Translators: a request nobody took before its time had passed.
@@ -325,4 +326,17 @@ class StateFilterForm(WirnetForm):
         default="",
         validate_choice=False,
         validators=[in_choices(_l("Please choose one of the listed states."))],
+    )
+
+
+class ConfirmForm(WirnetForm):
+    """The organisation (or a coordinator) confirms that a carried-out request is done."""
+
+    feedback = TextAreaField(
+        _l("Feedback (optional)"),
+        validators=[Optional(), _too_long(2000)],
+        description=_l(
+            "How did it go? Only the centre reads it. No names or health details, please."
+        ),
+        render_kw={"rows": 3},
     )

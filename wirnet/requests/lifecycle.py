@@ -1,8 +1,18 @@
 """The request life cycle: the allowed transitions, listed once and enforced in one function.
 
 draft → open → assigned → confirmed → completed
+
+- open: looking for volunteers; offers may be out, accepted volunteers hold places.
+- assigned: every place is taken (``wirnet.matching.assignments`` moves it there, and back
+  to open when a booked volunteer is withdrawn before the appointment).
+- confirmed ("carried out"): the appointment took place and every booked volunteer's
+  report (hours, or a no-show) is in.
+- completed: the organisation confirmed it (with optional feedback), or a coordinator
+  closed it.
+
 cancelled (by the poster or a coordinator, with a reason) and expired (still open when its
-time has passed) are the exits.
+time has passed) are the exits. Nothing goes back from confirmed: once carried out, no
+volunteer is replaced.
 """
 
 from __future__ import annotations
@@ -19,9 +29,10 @@ TRANSITIONS: dict[tuple[RequestState, RequestState], frozenset[str]] = {
     (S.DRAFT, S.OPEN): frozenset({"poster", "coordinator"}),
     (S.OPEN, S.ASSIGNED): frozenset({"coordinator", "system"}),
     (S.ASSIGNED, S.OPEN): frozenset({"coordinator", "system"}),  # volunteer withdrawn
+    # Carried out: every booked volunteer's outcome is recorded.
     (S.ASSIGNED, S.CONFIRMED): frozenset({"coordinator", "system"}),
-    (S.CONFIRMED, S.OPEN): frozenset({"coordinator", "system"}),  # volunteer replaced
-    (S.CONFIRMED, S.COMPLETED): frozenset({"coordinator", "system"}),
+    # The organisation confirms (a walk-in's: its creator), or a coordinator closes it.
+    (S.CONFIRMED, S.COMPLETED): frozenset({"poster", "coordinator", "system"}),
     (S.DRAFT, S.CANCELLED): frozenset({"poster", "coordinator"}),
     (S.OPEN, S.CANCELLED): frozenset({"poster", "coordinator"}),
     (S.ASSIGNED, S.CANCELLED): frozenset({"poster", "coordinator"}),

@@ -267,7 +267,9 @@ class Assignment(db.Model):
 def _no_overlap() -> ExcludeConstraint:
     """PostgreSQL refuses a second accepted assignment of a volunteer whose time overlaps
     the first. Half-open ranges (``'[)'``): an appointment ending at 11:00 and one starting
-    at 11:00 do not clash. (SQLite has no such constraint: there the writers are
+    at 11:00 do not clash. Only assignments with a time take part: a flexible window has
+    none, and ``tstzrange(NULL, NULL)`` would be the whole time line, clashing with every
+    other booking of the volunteer. (SQLite has no such constraint: there the writers are
     serialised and the same check runs inside that transaction, see
     ``wirnet.matching.assignments``.)"""
     table = Assignment.__table__
@@ -275,7 +277,7 @@ def _no_overlap() -> ExcludeConstraint:
         (table.c.profile_id, "="),
         (func.tstzrange(table.c.starts_at, table.c.ends_at, literal_column("'[)'")), "&&"),
         using="gist",
-        where=text("state = 'accepted'"),
+        where=text("state = 'accepted' AND starts_at IS NOT NULL"),
         name="ex_assignments_no_overlap",
     )
     return constraint.ddl_if(dialect="postgresql")

@@ -99,9 +99,24 @@ def capacity(user, request: Request) -> str | None:
 
 
 def can_see_address(user, request: Request) -> bool:
-    """The one place that decides who sees a request's address: coordinators and the
-    poster's organisation (#8 adds the volunteer confirmed for it)."""
-    return capacity(user, request) is not None
+    """The one place that decides who sees a request's address: coordinators, the poster's
+    organisation, and the volunteer booked for it (or who carried it out), unless the
+    request was cancelled."""
+    if capacity(user, request) is not None:
+        return True
+    if getattr(user, "id", None) is None or request.state is RequestState.CANCELLED:
+        return False
+    booked = db.session.scalar(
+        select(Assignment.id)
+        .join(VolunteerProfile, VolunteerProfile.id == Assignment.profile_id)
+        .where(
+            Assignment.request_id == request.id,
+            Assignment.state.in_((AssignmentState.ACCEPTED, AssignmentState.COMPLETED)),
+            VolunteerProfile.user_id == user.id,
+        )
+        .limit(1)
+    )
+    return booked is not None
 
 
 def visible_to(user):
@@ -469,6 +484,14 @@ def update_request(request: Request, data: RequestData, actor: User, *, now: dat
         if before[name] != getattr(request, name)
     }
     lifecycle.record_edit(request, actor, changed)
+    if moved:
+        # The assignments keep a copy of the time, for the rule against double bookings.
+        from wirnet.matching.assignments import AssignmentError, sync_times
+
+        try:
+            sync_times(request)
+        except AssignmentError as error:
+            raise RequestError("day", error.message) from error
     if any(name in changed for name in TIME_AND_PLACE):
         tell_assigned(request, sorted(n for n in changed if n in TIME_AND_PLACE))
     db.session.flush()
@@ -521,13 +544,24 @@ def change_state(request: Request, new: RequestState, actor, *, note: str | None
     if part is None or not lifecycle.can_transition(request, new, part):
         raise NotAllowed("state", refusal(request, new))
     lifecycle.transition(request, new, actor, as_=part, note=note)
+    if new is RequestState.CANCELLED:
+        # Offers die, bookings free the volunteers' time, and whoever was booked is told.
+        from wirnet.db_types import utcnow
+        from wirnet.matching.assignments import release_cancelled
+
+        release_cancelled(request, actor, now=utcnow())
 
 
 def refusal(request: Request, new: RequestState):
     if request.state in lifecycle.FINAL:
         return _l("This request is closed: nothing about it can change any more.")
     if new is RequestState.COMPLETED:
-        return _l("Only a request with a confirmed volunteer can be completed.")
+        return _l(
+            "Only a request that has been carried out can be completed: "
+            "the appointment must have taken place and every volunteer's report be in."
+        )
+    if new is RequestState.CONFIRMED:
+        return _l("Only a request whose volunteers are all booked can be marked as carried out.")
     if new is RequestState.EXPIRED:
         return _l("Only an open request can expire.")
     if new is RequestState.OPEN:
@@ -552,12 +586,47 @@ def overdue(now: datetime) -> list[Request]:
     )
 
 
-def expire_overdue(now: datetime) -> int:
-    """``flask requests expire``: mark every open request whose time has passed expired."""
+@dataclass(frozen=True)
+class Expiry:
+    """What ``flask requests expire`` did."""
+
+    #: Open requests nobody was booked for: expired.
+    expired: int
+    #: Open requests with a booked volunteer (not every place taken): someone went, so
+    #: they became assigned, for the volunteers to record their hours.
+    assigned: int
+
+
+#: A volunteer was booked for the request: booked still, or their outcome recorded.
+WENT = (AssignmentState.ACCEPTED, AssignmentState.COMPLETED, AssignmentState.NO_SHOW)
+
+
+def expire_overdue(now: datetime) -> Expiry:
+    """``flask requests expire``: every open request whose time has passed expires —
+    unless a volunteer was booked for it (some places still free). Then someone went: it
+    becomes assigned, so that they can record their hours (and carried out at once if
+    their outcomes are in already)."""
     found = overdue(now)
+    went: dict[int, set[AssignmentState]] = {}
+    if found:
+        for request_id, state in db.session.execute(
+            select(Assignment.request_id, Assignment.state).where(
+                Assignment.request_id.in_([request.id for request in found]),
+                Assignment.state.in_(WENT),
+            )
+        ):
+            went.setdefault(request_id, set()).add(state)
+    assigned = 0
     for request in found:
-        lifecycle.transition(request, RequestState.EXPIRED, None, as_="system")
-    return len(found)
+        if request.id not in went:
+            lifecycle.transition(request, RequestState.EXPIRED, None, as_="system")
+            continue
+        lifecycle.transition(request, RequestState.ASSIGNED, None, as_="system")
+        assigned += 1
+        if AssignmentState.ACCEPTED not in went[request.id]:
+            # Every report is in already: carried out.
+            lifecycle.transition(request, RequestState.CONFIRMED, None, as_="system")
+    return Expiry(expired=len(found) - assigned, assigned=assigned)
 
 
 # --- the coordinator board -------------------------------------------------------------------

@@ -21,6 +21,8 @@ from wtforms.fields.choices import SelectChoice
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
 from wirnet.i18n import current_locale
+from wirnet.matching import assignments, followup, locks
+from wirnet.matching.forms_volunteer import ASSIGNMENT_STATE_LABELS
 from wirnet.pagination import page_arg, page_numbers
 from wirnet.requests import bp, lifecycle, scope, services
 from wirnet.requests.forms import (
@@ -35,6 +37,7 @@ from wirnet.requests.forms import (
     ActionForm,
     BoardForm,
     CancelForm,
+    ConfirmForm,
     RequestEditForm,
     RequestForm,
     StateFilterForm,
@@ -367,9 +370,9 @@ def _actions(item, user) -> list[tuple[str, object, str]]:
     """The buttons of the allowed transitions: (endpoint, label, style)."""
     part = services.capacity(user, item)
     buttons = []
+    # Completing a carried-out request goes through the confirmation form (with feedback).
     for new, endpoint, label, style in (
         (S.OPEN, "requests.publish_request", _("Publish"), "button"),
-        (S.COMPLETED, "requests.complete_request", _("Mark as completed"), "button"),
         (S.EXPIRED, "requests.expire_request", _("Mark as expired"), "button secondary"),
     ):
         if part and lifecycle.can_transition(item, new, part):
@@ -377,14 +380,34 @@ def _actions(item, user) -> list[tuple[str, object, str]]:
     return buttons
 
 
-def _render_request(item, *, status: int = 200, cancel_form=None, problem: str | None = None):
+def _volunteers(item, part: str | None) -> list:
+    """The volunteers the page shows: every assignment for a coordinator; for the
+    organisation those booked (or who carried it out), never their e-mail address."""
+    if part == "coordinator":
+        return followup.all_for(item)
+    return followup.booked_for(item)
+
+
+def _render_request(
+    item,
+    *,
+    status: int = 200,
+    cancel_form=None,
+    confirm_form=None,
+    problem: str | None = None,
+):
     user, locale = _me(), current_locale()
     if services.record_view(item, user):
         db.session.commit()  # the audit entry of the view (and nothing else)
     part = services.capacity(user, item)
     events = list(item.events)
     people = services.users_by_id(
-        [*(e.actor_id for e in events), item.created_by_id, item.client_consent_by_id]
+        [
+            *(e.actor_id for e in events),
+            item.created_by_id,
+            item.client_consent_by_id,
+            item.feedback_by_id,
+        ]
     )
     kinds = services.qualification_types(item.required_qualifications or [])
     return render_template(
@@ -405,6 +428,11 @@ def _render_request(item, *, status: int = 200, cancel_form=None, problem: str |
         series=services.series_requests(item),
         soon=services.starts_soon(item, utcnow()),
         problem=problem,
+        volunteers=_volunteers(item, part),
+        assignment_labels=ASSIGNMENT_STATE_LABELS,
+        can_confirm=part is not None and lifecycle.can_transition(item, S.COMPLETED, part),
+        confirm_form=confirm_form or ConfirmForm(formdata=None),
+        can_match=part == "coordinator" and item.state in (S.OPEN, S.ASSIGNED),
         **labels(),
     ), status
 
@@ -532,6 +560,27 @@ def complete_request(request_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     return _change(request_id, S.COMPLETED, _("The request is marked as completed."))
+
+
+@bp.post("/requests/<int:request_id>/confirm")
+@posters
+def confirm_request(request_id: int):
+    """The organisation (a walk-in's creator, or a coordinator) confirms a carried-out
+    request, with optional feedback: it is completed."""
+    item = _request_or_404(request_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _render_request(item, status=422, confirm_form=form)
+    feedback = (form.feedback.data or "").strip() or None
+    try:
+        with locks.serialised():
+            assignments.confirm_completion(item, _me(), now=utcnow(), feedback=feedback)
+    except assignments.AssignmentError as error:
+        db.session.rollback()
+        return _render_request(item, status=409, problem=str(error.message))
+    db.session.commit()
+    flash(_("Thank you. The request is completed."), "success")
+    return redirect(url_for("requests.show_request", request_id=item.id))
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -183,8 +183,17 @@ class ProfileForm(WirnetForm):
                 ),
             ),
         ],
-        description=_l("Only the centre's coordinators see it."),
+        description=_l(
+            "The centre's coordinators see it; organisations only if you allow it below."
+        ),
         render_kw={"autocomplete": "tel", "dir": "ltr"},
+    )
+    share_phone = BooleanField(
+        _l("Organisations I am booked for may see my phone number"),
+        description=_l(
+            "Only for the appointments you are booked for, so that they can reach you if "
+            "something changes. They never see your e-mail address."
+        ),
     )
     municipality = SelectField(
         _l("Where you live"),

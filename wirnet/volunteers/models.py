@@ -193,7 +193,16 @@ class LanguageSkill(db.Model):
     __tablename__ = "language_skills"
     __table_args__ = (
         UniqueConstraint("profile_id", "code", name="uq_language_skills_profile_code"),
-        Index("ix_language_skills_code_rank", "code", "level_rank"),
+        # Matching reads the volunteers speaking a language at a level from this index
+        # alone (profile_id included); ``text_pattern_ops`` lets PostgreSQL answer the
+        # prefix LIKE of the varieties (``ar-%``) from it whatever the database's collation.
+        Index(
+            "ix_language_skills_code_rank",
+            "code",
+            "level_rank",
+            "profile_id",
+            postgresql_ops={"code": "text_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -241,6 +250,12 @@ class Qualification(db.Model):
     """A qualification a volunteer claims; counts only once verified and while valid."""
 
     __tablename__ = "qualifications"
+    __table_args__ = (
+        # Matching: who holds a type, verified, valid on a day, from the index alone.
+        Index(
+            "ix_qualifications_type_state_expiry", "type_id", "state", "expires_on", "profile_id"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(
@@ -282,6 +297,8 @@ class AvailabilitySlot(db.Model):
         CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_availability_slots_weekday", "weekday", "profile_id"),
+        # Matching: who has a slot covering a time, from the index alone.
+        Index("ix_availability_slots_cover", "weekday", "starts_at", "ends_at", "profile_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

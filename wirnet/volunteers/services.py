@@ -146,6 +146,8 @@ class ProfileData:
     gender: Gender | None
     about: str | None
     in_directory: bool
+    #: The organisations of the volunteer's booked appointments may see the phone number.
+    share_phone: bool = False
 
 
 def municipalities() -> list[Municipality]:
@@ -172,6 +174,7 @@ def update_profile(user, data: ProfileData) -> VolunteerProfile:
         "gender": data.gender,
         "about": data.about or None,
         "in_directory": data.in_directory,
+        "share_phone": data.share_phone,
     }
     for name, value in values.items():
         if getattr(profile, name) != value:

@@ -174,6 +174,7 @@ def profile():
                 "gender": current.gender.value if current and current.gender else "",
                 "about": current.about if current else "",
                 "in_directory": current.in_directory if current else False,
+                "share_phone": current.share_phone if current else False,
             },
         )
     form.municipality.choices = _municipality_choices()
@@ -191,6 +192,7 @@ def profile():
                     gender=Gender(form.gender.data) if form.gender.data else None,
                     about=form.about.data or None,
                     in_directory=form.in_directory.data,
+                    share_phone=form.share_phone.data,
                 ),
             )
         except VolunteerError as error:

@@ -1,0 +1,1300 @@
+"""The query layer of matching: narrow the volunteers in SQL, load what the engine needs in
+a constant number of queries, and let the pure engine (:mod:`wirnet.matching.engine`) decide.
+
+``rank_request(request, now=…)`` sends the same 12 queries whatever the number of
+volunteers (13 on PostgreSQL, see below):
+
+1. the region's municipalities (a few dozen rows: the distance from each centre to the
+   request's is computed here, with the engine's own haversine, so the floats are the
+   engine's), 2. the qualification types (keys, grace days, names), 3. the request's
+   organisation's name;
+4. **the narrowing**, one statement (``_selection``). It starts from the volunteers passing
+   the *driving rule*, read from an index alone: a weekly slot covering a fixed appointment
+   (``ix_availability_slots_cover``); else, at short notice or for a flexible window, the
+   first required qualification (``ix_qualifications_type_state_expiry``); else the
+   language at the level the kind needs (``ix_language_skills_code_rank``, with the
+   varieties: ``code = 'ar' OR code LIKE 'ar-%'``). Each of those is then read by primary
+   key and checked against the other rules SQL can check, the cheap ones (on the profile
+   row) first: active; within reach for an on-site request (the distance as a ``CASE`` on
+   ``municipality_id`` — an array on PostgreSQL — against ``max_distance_km`` and the cap
+   of their means of travel); the gender asked for; the language; for language mediation
+   the other language at B2+; every required qualification verified and valid on the day
+   (the cut-off date, expiry plus the type's grace days, computed here per type); a slot
+   covering the local time, or on call at short notice; no absence that day; no booking
+   overlapping the appointment with the travel buffer. **The nearest
+   ``MATCH_MAX_CANDIDATES`` passing every rule (ordered by distance, then id) are the ones
+   scored.** Near misses, in the same statement: among the nearest ``NEAR_MISS_SCAN``
+   failing, those failing exactly one rule, the nearest ``NEAR_MISS_POOL`` (so they pass
+   the driving rule: for an appointment at a fixed time, not at short notice, "no weekly
+   slot then" is not looked for). Conflicts of interest, mode and setting (JSON lists and
+   free text) are left to the engine.
+5. loading, for the ids found, one query each (``load``): profiles with their names;
+   skills in the request's language (and for mediation the other one); the required
+   qualifications; slots on the appointment's weekday; absences on its days; bookings
+   around it; conflicts; 12. the assignment history aggregated with ``GROUP BY`` the
+   volunteer (recent assignments, worked with this organisation or client, declined here,
+   offers made and answered).
+
+Every SQL rule is the engine's rule or a looser one, never a stricter one: the candidates
+are exactly those the engine accepts (up to the limit; tests/integration/
+test_matching_candidates.py checks it against the engine over every volunteer). Volunteers
+already holding an offer, a booking or an answer for the request (any assignment but a
+withdrawn one) are left out: the match page lists them with the request's assignments.
+
+The statements are built once per *shape* of request (``Shape``: which rules it has) with
+bound parameters and kept; building and compiling statements of this size costs more than
+running them. On PostgreSQL the narrowing turns JIT compilation off for its transaction
+(``SET LOCAL jit = off``, the 13th query): the planner's cost estimate would have it
+compiled, which takes ten times longer than running it.
+
+``open_requests_for(profile, now=…)`` turns the engine round: the open requests in the
+volunteer's languages (SQL, bounded, soonest first), evaluated one by one against the
+volunteer's facts (loaded once); the ones that fit, soonest first; 11 queries whatever the
+numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    Integer,
+    String,
+    Text,
+    Time,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.elements import Grouping
+
+from wirnet.auth.models import User
+from wirnet.db_types import UTCDateTime
+from wirnet.extensions import db
+from wirnet.matching import engine
+from wirnet.organisations.models import Organisation
+from wirnet.regions import Municipality
+from wirnet.requests.models import (
+    Assignment,
+    AssignmentOrigin,
+    AssignmentState,
+    Request,
+    RequestKind,
+    RequestMode,
+    RequestSetting,
+    RequestState,
+    Urgency,
+)
+from wirnet.volunteers.models import (
+    Absence,
+    AvailabilitySlot,
+    ConflictOfInterest,
+    LanguageSkill,
+    Qualification,
+    QualificationState,
+    QualificationType,
+    Topic,
+    VolunteerProfile,
+    VolunteerStatus,
+)
+
+#: At most this many near misses are read (the engine keeps those it finds failing exactly
+#: one rule, and shows ``MATCH_NEAR_MISSES`` of them).
+NEAR_MISS_POOL = 30
+#: Near misses are looked for among the nearest this many volunteers (passing the driving
+#: rule) that fail some rule: counting failures costs more than stopping at the first.
+NEAR_MISS_SCAN = 500
+#: ``open_requests_for`` evaluates at most this many open requests of each timing (fixed
+#: appointments, flexible windows), soonest first.
+OPEN_REQUEST_POOL = 200
+#: Near misses and the volunteer's open requests: the language at least at this level.
+NEAR_MISS_RANK = engine.LEVELS["B1"]
+#: Assignments that hold the volunteer's time.
+BOOKED = (AssignmentState.ACCEPTED, AssignmentState.COMPLETED)
+#: An offer counts as answered when the volunteer said yes or no.
+ANSWERED = (
+    AssignmentState.ACCEPTED,
+    AssignmentState.DECLINED,
+    AssignmentState.COMPLETED,
+    AssignmentState.NO_SHOW,
+)
+#: The assignment history counted for fairness.
+RECENT_DAYS = 30
+
+TOPIC_BY_KIND = {
+    RequestKind.LANGUAGE_MEDIATION: Topic.LANGUAGE_MEDIATION,
+    RequestKind.HEALTH_GUIDANCE: Topic.HEALTH,
+}
+TOPIC_BY_SETTING = {
+    RequestSetting.DOCTOR_HOSPITAL: Topic.HEALTH,
+    RequestSetting.AUTHORITY: Topic.AUTHORITIES,
+    RequestSetting.SCHOOL_CHILDCARE: Topic.SCHOOL_CHILDCARE,
+    RequestSetting.JOB_CENTRE: Topic.WORK_JOBS,
+}
+
+
+def settings() -> engine.Settings:
+    return engine.Settings.from_config(current_app.config)
+
+
+# --- the request's facts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Town:
+    id: int
+    name: str
+    lat: float
+    lon: float
+
+
+def _towns() -> dict[int, Town]:
+    rows = db.session.execute(
+        select(Municipality.id, Municipality.name, Municipality.lat, Municipality.lon)
+    )
+    return {row.id: Town(row.id, row.name, row.lat, row.lon) for row in rows}
+
+
+def request_topics(kind: str, setting: str) -> frozenset[str]:
+    """The volunteer topics a request touches (for the topics score)."""
+    topics = set()
+    if (topic := TOPIC_BY_KIND.get(RequestKind(kind))) is not None:
+        topics.add(topic.value)
+    if (topic := TOPIC_BY_SETTING.get(RequestSetting(setting))) is not None:
+        topics.add(topic.value)
+    return frozenset(topics)
+
+
+def _value(member: Any) -> Any:
+    return getattr(member, "value", member)
+
+
+def _facts(
+    request: Request, *, today: date, town: Town | None, organisation_name: str | None
+) -> engine.RequestFacts:
+    return engine.RequestFacts(
+        request_id=request.id,
+        kind=_value(request.kind),
+        language=request.language_code,
+        other_language=request.other_language_code or "de",
+        mode=_value(request.mode),
+        setting=_value(request.setting),
+        starts_at=request.starts_at,
+        ends_at=request.ends_at,
+        window_from=request.window_from,
+        deadline=request.deadline,
+        lat=town.lat if town else None,
+        lon=town.lon if town else None,
+        municipality=town.name if town else None,
+        gender_preference=_value(request.gender_preference),
+        required_qualifications=tuple(request.required_qualifications or ()),
+        short_notice=bool(request.short_notice or request.urgency == Urgency.URGENT),
+        organisation_id=request.organisation_id,
+        organisation_name=organisation_name,
+        client_ref=request.client_ref,
+        topics=request_topics(request.kind, request.setting),
+        today=today,
+    )
+
+
+def request_facts(request: Request, *, today: date) -> engine.RequestFacts:
+    """The engine's view of ``request`` (reads its municipality and organisation)."""
+    place = request.municipality
+    town = Town(place.id, place.name, place.lat, place.lon) if place is not None else None
+    organisation = request.organisation
+    return _facts(
+        request,
+        today=today,
+        town=town,
+        organisation_name=organisation.name if organisation is not None else None,
+    )
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(engine.BERLIN).date()
+
+
+@dataclass(frozen=True)
+class Days:
+    """The local days a request covers, and its appointment (UTC) if it has one."""
+
+    first: date
+    last: date
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    @classmethod
+    def of(cls, facts: engine.RequestFacts) -> Days:
+        if facts.starts_at is not None:
+            ends_at = facts.ends_at or facts.starts_at
+            return cls(
+                facts.starts_at.astimezone(engine.BERLIN).date(),
+                ends_at.astimezone(engine.BERLIN).date(),
+                facts.starts_at,
+                ends_at,
+            )
+        first = _qualification_day(facts)
+        return cls(first, max(first, facts.deadline or first))
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.starts_at is not None and self.last != self.first
+
+    @property
+    def start_utc(self) -> datetime:
+        """The first moment of the first day (UTC)."""
+        return datetime.combine(self.first, time(0), tzinfo=engine.BERLIN).astimezone(UTC)
+
+    @property
+    def end_utc(self) -> datetime:
+        """The first moment after the last day (UTC)."""
+        following = self.last + timedelta(days=1)
+        return datetime.combine(following, time(0), tzinfo=engine.BERLIN).astimezone(UTC)
+
+
+def _qualification_day(facts: engine.RequestFacts) -> date:
+    """The day a required qualification must be valid on, as the engine says: the
+    appointment's local date; for a flexible window its first day, or today if later."""
+    if facts.starts_at is not None:
+        return facts.starts_at.astimezone(engine.BERLIN).date()
+    return max(facts.window_from or facts.today, facts.today)
+
+
+# --- narrowing in SQL ---------------------------------------------------------------------
+
+
+# --- narrowing in SQL ---------------------------------------------------------------------
+#
+# The statements are built once per *shape* (which rules a request has: see ``Shape``) with
+# bound parameters, and kept: building and compiling a statement of this size costs more
+# than running it. A request only fills in the values (``_values``).
+
+_BASE = re.compile(r"^[a-z]{2,8}$")
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def language_base(tag: str) -> str:
+    return (tag or "").split("-")[0].lower()
+
+
+def _variety_values(tag: str, prefix: str) -> dict[str, str]:
+    """The values for ``_variety``: ``ar-SY`` → ``ar`` and ``ar-*``/``ar-%``; a tag that is
+    not a language code matches only itself."""
+    base = language_base(tag)
+    if not _BASE.match(base):
+        return {f"{prefix}_base": tag, f"{prefix}_pattern": ""}
+    wildcard = "*" if _dialect() == "sqlite" else "%"
+    return {f"{prefix}_base": base, f"{prefix}_pattern": f"{base}-{wildcard}"}
+
+
+def _variety(column, dialect: str, prefix: str):
+    """``column`` is a language or one of its varieties (``ar``, ``ar-SY`` …), so that the
+    index on the code answers it: SQLite's GLOB is case-sensitive, so a prefix GLOB is an
+    index range (its LIKE is not); PostgreSQL's index has the ``text_pattern_ops``
+    operator class, so a prefix LIKE is one whatever the database's collation."""
+    base, pattern = bindparam(f"{prefix}_base", type_=String), bindparam(f"{prefix}_pattern")
+    if dialect == "sqlite":
+        return or_(column == base, column.op("GLOB")(pattern))
+    return or_(column == base, column.like(pattern))
+
+
+def variety_condition(column, tag: str):
+    """``column`` is ``tag``'s language or a variety of it (values filled in)."""
+    base = language_base(tag)
+    if not _BASE.match(base):
+        return column == tag
+    if _dialect() == "sqlite":
+        return or_(column == base, column.op("GLOB")(base + "-*"))
+    return or_(column == base, column.like(base + "-%"))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Which rules a request's narrowing has; one statement is built per shape."""
+
+    dialect: str
+    #: The rule read first, through its index: "slot", "qualification" (the first one
+    #: required) or "language".
+    driver: str
+    mediation: bool  # the other language is checked too
+    qualifications: int  # required qualification types (of known types)
+    timing: str  # "fixed", "midnight" (crossing local midnight) or "window"
+    short_notice: bool
+    absence: bool
+    gender: bool
+    #: The municipalities of the distance ``CASE`` (SQLite); () for PostgreSQL's array;
+    #: None: no distance rule (not on site, or no place).
+    towns: tuple[int, ...] | None
+    mobility: tuple[str, ...]  # the means of travel with a cap
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One hard rule in SQL: ``passes`` is true for the volunteers that pass it."""
+
+    name: str
+    passes: Any
+
+
+def _probe(dialect: str, *conditions):
+    """``EXISTS`` a row: probed through an index for each volunteer. On PostgreSQL with
+    ``OFFSET 0``, which keeps the planner from turning it into a hashed subplan (reading
+    the whole table once, 100 ms at 100,000 volunteers) or a join it misjudges."""
+    query = select(literal(1)).where(*conditions)
+    if dialect == "postgresql":
+        query = query.offset(0)
+    return exists(query)
+
+
+def _speaks(dialect: str, prefix: str, rank: str):
+    return _probe(
+        dialect,
+        LanguageSkill.profile_id == VolunteerProfile.id,
+        _variety(LanguageSkill.code, dialect, prefix),
+        LanguageSkill.level_rank >= bindparam(rank, type_=Integer),
+    )
+
+
+def _holds(number: int):
+    """Verified, and valid on the day: expiry on or after the day minus the type's grace
+    days (the cut-off computed per type, in ``_values``)."""
+    return (
+        Qualification.type_id == bindparam(f"q{number}_type", type_=Integer),
+        Qualification.state == QualificationState.VERIFIED,
+        or_(
+            Qualification.expires_on.is_(None),
+            Qualification.expires_on >= bindparam(f"q{number}_cutoff", type_=Date),
+        ),
+    )
+
+
+def _slot_rows():
+    return (
+        AvailabilitySlot.weekday == bindparam("weekday", type_=Integer),
+        AvailabilitySlot.starts_at <= bindparam("start_time", type_=Time),
+        AvailabilitySlot.ends_at >= bindparam("end_time", type_=Time),
+    )
+
+
+def _slot_rule(shape: Shape):
+    """A weekly slot on the appointment's local weekday covers its local times (never one
+    crossing midnight); on call counts instead for a short-notice request. A flexible
+    window needs some weekly slot, or on call."""
+    if shape.timing == "window":
+        return or_(
+            VolunteerProfile.on_call.is_(True),
+            _probe(shape.dialect, AvailabilitySlot.profile_id == VolunteerProfile.id),
+        )
+    if shape.timing == "midnight":
+        slot = false()
+    else:
+        slot = _probe(
+            shape.dialect, AvailabilitySlot.profile_id == VolunteerProfile.id, *_slot_rows()
+        )
+    if shape.short_notice:
+        return or_(VolunteerProfile.on_call.is_(True), slot)
+    return slot
+
+
+def _distance(shape: Shape):
+    """The distance from the volunteer's municipality to the request's (km; NULL unknown):
+    a ``CASE`` on SQLite, an array indexed by the municipality's id on PostgreSQL."""
+    if shape.towns is None:
+        return literal(None, type_=Float)
+    if shape.dialect == "postgresql":
+        array = type_coerce(
+            Grouping(cast(bindparam("km", type_=ARRAY(Float)), ARRAY(Float))), ARRAY(Float)
+        )
+        return array[VolunteerProfile.municipality_id]
+    return case(
+        {town: bindparam(f"km_{town}", type_=Float) for town in shape.towns},
+        value=VolunteerProfile.municipality_id,
+        else_=None,
+    )
+
+
+def _reach(shape: Shape):
+    """``engine.reach_km`` in SQL: their own maximum capped by what their means of travel
+    allows, either alone, or the default reach."""
+    own = VolunteerProfile.max_distance_km
+    whens = {}
+    for means in shape.mobility:
+        cap = bindparam(f"cap_{means}", type_=Float)
+        whens[means] = case((and_(own.is_not(None), own < cap), own), else_=cap)
+    return case(
+        whens,
+        value=VolunteerProfile.mobility,
+        else_=func.coalesce(own, bindparam("default_reach", type_=Float)),
+    )
+
+
+def _rules(shape: Shape, distance) -> list[Rule]:
+    """The hard rules SQL checks, each the engine's rule or a looser one (never stricter):
+    the cheap ones (on the profile row) first."""
+    d = shape.dialect
+    rules = []
+    # The distance first: a rule is written out once for each rule before it (see
+    # ``capped_failures``), and this one is the longest.
+    if shape.towns is not None:
+        rules.append(Rule("distance", and_(distance.is_not(None), distance <= _reach(shape))))
+    if shape.gender:
+        rules.append(Rule("gender", VolunteerProfile.gender == bindparam("gender", type_=String)))
+    rules.append(Rule("language", _speaks(d, "lang", "lang_rank")))
+    if shape.mediation:
+        rules.append(Rule("other_language", _speaks(d, "other", "other_rank")))
+    for number in range(shape.qualifications):
+        holds = _probe(d, Qualification.profile_id == VolunteerProfile.id, *_holds(number))
+        rules.append(Rule(f"qualification{number}", holds))
+    rules.append(Rule("slot", _slot_rule(shape)))
+    if shape.absence:
+        away = _probe(
+            d,
+            Absence.profile_id == VolunteerProfile.id,
+            Absence.starts_on <= bindparam("absent_first", type_=Date),
+            Absence.ends_on >= bindparam("absent_last", type_=Date),
+        )
+        rules.append(Rule("absent", ~away))
+    if shape.timing != "window":
+        busy = _probe(
+            d,
+            Assignment.profile_id == VolunteerProfile.id,
+            Assignment.state.in_(BOOKED),
+            Assignment.starts_at < bindparam("busy_until", type_=UTCDateTime()),
+            Assignment.ends_at > bindparam("busy_from", type_=UTCDateTime()),
+            Assignment.request_id != bindparam("request_id", type_=Integer),
+        )
+        rules.append(Rule("busy", ~busy))
+    return rules
+
+
+def _driver(shape: Shape):
+    """The ids of the volunteers passing the driving rule, from its index alone."""
+    if shape.driver == "slot":
+        return select(AvailabilitySlot.profile_id).where(*_slot_rows())
+    if shape.driver == "qualification":
+        return select(Qualification.profile_id).where(*_holds(0))
+    return select(LanguageSkill.profile_id).where(
+        _variety(LanguageSkill.code, shape.dialect, "lang"),
+        LanguageSkill.level_rank >= bindparam("lang_rank", type_=Integer),
+    )
+
+
+def capped_failures(rules: Sequence[Rule]):
+    """How many of ``rules`` a volunteer fails, as SQL: 0, 1, or 2 for "two or more".
+
+    Nested so that the database stops at the second failure: ``CASE WHEN r1 THEN <the
+    same for r2 …> ELSE (CASE WHEN r2 AND … AND rn THEN 1 ELSE 2 END) END``. The rules
+    come cheap first, so most volunteers are done after a check or two."""
+
+    def failures(start: int):
+        if start == len(rules):
+            return literal(0)
+        rest = [rule.passes for rule in rules[start + 1 :]]
+        after = case((and_(*rest), 1), else_=2) if rest else literal(1)
+        return case((rules[start].passes, failures(start + 1)), else_=after)
+
+    return failures(0)
+
+
+@lru_cache(maxsize=256)
+def _selection(shape: Shape):
+    """The narrowing statement of a shape (see ``select_ids``).
+
+    1. ``driver``: the ids passing the driving rule, from its index alone (materialised:
+       without the fence PostgreSQL would rather scan every profile and hash them,
+       misjudging the filters);
+    2. ``scored``: each of those volunteers read by primary key (active ones; speaking the
+       language at B1 or better, which most of a slot's or a qualification's holders do
+       not): its distance, and whether it passes every other rule, checked cheap first and
+       stopping at the first failure;
+    3. ``fits``: the nearest ``limit`` passing;
+    4. ``near``: among the nearest ``NEAR_MISS_SCAN`` failing, the failures counted (up to
+       two) and the nearest ``near`` failing exactly one.
+
+    Volunteers already involved with the request are left out of both."""
+    driver_name = "qualification0" if shape.driver == "qualification" else shape.driver
+    distance = func.coalesce(_distance(shape), 1e9)
+    rules = [rule for rule in _rules(shape, _distance(shape)) if rule.name != driver_name]
+    driver = _driver(shape).cte("driver").prefix_with("MATERIALIZED")
+    conditions = [
+        VolunteerProfile.id.in_(select(driver.c.profile_id)),
+        VolunteerProfile.status == VolunteerStatus.ACTIVE,
+    ]
+    if shape.driver != "language":
+        conditions.append(_speaks(shape.dialect, "lang", "near_rank"))
+    everything = and_(*(rule.passes for rule in rules)) if rules else true()
+    scored = (
+        select(
+            VolunteerProfile.id.label("id"),
+            distance.label("km"),
+            case((everything, 0), else_=1).label("fails"),
+        )
+        .where(*conditions)
+        .cte("scored")
+        .prefix_with("MATERIALIZED")
+    )
+
+    def not_involved(column):
+        return ~_probe(
+            shape.dialect,
+            Assignment.profile_id == column,
+            Assignment.request_id == bindparam("request_id", type_=Integer),
+            Assignment.state != AssignmentState.WITHDRAWN,
+        )
+
+    fits = (
+        select(scored.c.id)
+        .where(scored.c.fails == 0, not_involved(scored.c.id))
+        .order_by(scored.c.km, scored.c.id)
+        .limit(bindparam("limit", type_=Integer))
+        .cte("fits")
+    )
+    nearest = (
+        select(scored.c.id)
+        .where(scored.c.fails == 1)
+        .order_by(scored.c.km, scored.c.id)
+        .limit(bindparam("scan", type_=Integer))
+        .cte("nearest")
+    )
+    near = (
+        select(VolunteerProfile.id)
+        .where(
+            VolunteerProfile.id.in_(select(nearest.c.id)),
+            capped_failures(rules) == 1,
+            not_involved(VolunteerProfile.id),
+        )
+        .order_by(distance, VolunteerProfile.id)
+        .limit(bindparam("near", type_=Integer))
+        .cte("near")
+    )
+    return union_all(
+        select(fits.c.id, literal(0, type_=Integer)),
+        select(near.c.id, literal(1, type_=Integer)),
+    )
+
+
+def distances(facts: engine.RequestFacts, towns: dict[int, Town]) -> dict[int, float]:
+    """The haversine distance from every municipality to the request's (km), computed as
+    the engine does (same function, same order of arguments: the same floats)."""
+    if facts.lat is None or facts.lon is None:
+        return {}
+    return {
+        town.id: engine.distance_km(town.lat, town.lon, facts.lat, facts.lon)
+        for town in towns.values()
+    }
+
+
+#: Municipality ids up to this go into PostgreSQL's distance array (else a CASE).
+MAX_ARRAY_ID = 100_000
+
+
+def _shape_and_values(
+    facts: engine.RequestFacts,
+    s: engine.Settings,
+    kinds: dict[str, Kind],
+    km: dict[int, float],
+) -> tuple[Shape, dict[str, Any]]:
+    dialect = _dialect()
+    days = Days.of(facts)
+    day = _qualification_day(facts)
+    required = [kinds[key] for key in dict.fromkeys(facts.required_qualifications) if key in kinds]
+    mediation = facts.kind == RequestKind.LANGUAGE_MEDIATION.value and bool(facts.other_language)
+    values: dict[str, Any] = {
+        "request_id": facts.request_id,
+        "lang_rank": s.needed_rank(facts.kind),
+        "near_rank": NEAR_MISS_RANK,
+        **_variety_values(facts.language, "lang"),
+    }
+    if mediation:
+        values |= {"other_rank": s.other_language_rank}
+        values |= _variety_values(facts.other_language, "other")
+    for number, kind in enumerate(required):
+        values[f"q{number}_type"] = kind.id
+        values[f"q{number}_cutoff"] = day - timedelta(days=kind.grace_days or 0)
+    if days.starts_at is None:
+        timing = "window"
+    else:
+        timing = "midnight" if days.crosses_midnight else "fixed"
+        start = days.starts_at.astimezone(engine.BERLIN)
+        end = days.ends_at.astimezone(engine.BERLIN)
+        values |= {
+            "weekday": start.weekday(),
+            "start_time": start.time().replace(tzinfo=None),
+            "end_time": end.time().replace(tzinfo=None),
+            "busy_from": days.starts_at - s.travel_buffer,
+            "busy_until": days.ends_at + s.travel_buffer,
+            "absent_first": days.first,
+            "absent_last": days.first,
+        }
+    absence = days.starts_at is not None
+    if days.starts_at is None and facts.deadline is not None and days.first <= facts.deadline:
+        absence = True
+        values |= {"absent_first": days.first, "absent_last": facts.deadline}
+    towns = None
+    on_site = facts.mode == RequestMode.ON_SITE.value and bool(km)
+    if on_site and dialect == "postgresql" and max(km) <= MAX_ARRAY_ID:
+        towns = ()
+        array = [None] * (max(km) + 1)
+        for town, value in km.items():
+            array[town] = value
+        values["km"] = array[1:]  # PostgreSQL arrays count from 1
+    elif on_site:
+        towns = tuple(sorted(km))
+        values |= {f"km_{town}": value for town, value in km.items()}
+    if on_site:
+        values |= {f"cap_{means}": float(cap) for means, cap in s.mobility_km.items()}
+        values["default_reach"] = float(s.default_reach_km)
+    if facts.gender_preference:
+        values["gender"] = facts.gender_preference
+    if timing == "fixed" and not facts.short_notice:
+        driver = "slot"
+    elif required:
+        driver = "qualification"
+    else:
+        driver = "language"
+    shape = Shape(
+        dialect=dialect,
+        driver=driver,
+        mediation=mediation,
+        qualifications=len(required),
+        timing=timing,
+        short_notice=facts.short_notice,
+        absence=absence,
+        gender=bool(facts.gender_preference),
+        towns=towns,
+        mobility=tuple(s.mobility_km) if on_site else (),
+    )
+    return shape, values
+
+
+def select_ids(
+    facts: engine.RequestFacts,
+    s: engine.Settings,
+    kinds: dict[str, Kind],
+    km: dict[int, float],
+    *,
+    limit: int,
+    near_limit: int,
+) -> tuple[list[int], list[int]]:
+    """One query: the nearest ``limit`` volunteers passing every rule SQL checks, and the
+    nearest ``near_limit`` failing exactly one (near misses, unless the engine finds a
+    second failure SQL cannot see), among the active ones passing the driving rule and
+    speaking the language at B1 or better, not yet involved with the request."""
+    shape, values = _shape_and_values(facts, s, kinds, km)
+    values |= {"limit": limit, "near": near_limit, "scan": NEAR_MISS_SCAN}
+    if shape.dialect == "postgresql":
+        # The planner's estimate for this query is high enough to compile it with JIT,
+        # which takes ten times longer than running it (300 ms): not in this transaction.
+        db.session.execute(text("SET LOCAL jit = off"))
+    found: tuple[list[int], list[int]] = ([], [])
+    for profile_id, fails in _rows(_selection(shape), values):
+        found[fails].append(profile_id)
+    return found
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+@dataclass
+class History:
+    """A volunteer's assignments, as the scores need them."""
+
+    recent: int = 0
+    worked_with_organisation: bool = False
+    worked_with_client: bool = False
+    declined_here_before: bool = False
+    offers: int = 0
+    offers_answered: int = 0
+
+
+NO_HISTORY = History()
+
+
+@dataclass
+class Loaded:
+    """Everything the engine needs about some volunteers, read in one query per table."""
+
+    profiles: dict[int, Any]
+    languages: dict[int, list[engine.LanguageFacts]]
+    qualifications: dict[int, list[engine.QualificationFacts]]
+    slots: dict[int, list[engine.Slot]]
+    absences: dict[int, list[tuple[date, date]]]
+    busy: dict[int, list[engine.Busy]]
+    conflicts: dict[int, list[str]]
+
+    def facts(
+        self, profile_id: int, towns: dict[int, Town], history: History
+    ) -> engine.VolunteerFacts:
+        row, topics = self.profiles[profile_id]
+        town = towns.get(row.municipality_id) if row.municipality_id is not None else None
+        return engine.VolunteerFacts(
+            profile_id=profile_id,
+            name=row.display_name,
+            active=row.status == VolunteerStatus.ACTIVE.value,
+            gender=row.gender,
+            lat=town.lat if town else None,
+            lon=town.lon if town else None,
+            municipality=town.name if town else None,
+            mobility=row.mobility,
+            max_distance_km=float(row.max_distance_km) if row.max_distance_km is not None else None,
+            on_call=bool(row.on_call),
+            topics=topics,
+            languages=tuple(self.languages.get(profile_id, ())),
+            qualifications=tuple(self.qualifications.get(profile_id, ())),
+            slots=tuple(self.slots.get(profile_id, ())),
+            absences=tuple(self.absences.get(profile_id, ())),
+            busy=tuple(self.busy.get(profile_id, ())),
+            conflicts=tuple(self.conflicts.get(profile_id, ())),
+            recent_assignments=history.recent,
+            worked_with_organisation=history.worked_with_organisation,
+            worked_with_client=history.worked_with_client,
+            declined_here_before=history.declined_here_before,
+            offers=history.offers,
+            offers_answered=history.offers_answered,
+        )
+
+
+def _text(column):
+    """A column read as plain text (enums and JSON lists, decoded here, once per value)."""
+    return type_coerce(column, String)
+
+
+class _Sets(dict):
+    """JSON lists as frozensets, each distinct text decoded once."""
+
+    def __missing__(self, text: str | None) -> frozenset:
+        value = self[text] = frozenset(json.loads(text) if text else ())
+        return value
+
+
+def _among(column, dialect: str, name: str = "ids"):
+    """``column`` is one of the ids bound as ``name`` (see ``_ids_value``): one parameter
+    whatever their number, so that the statement's text never changes."""
+    if dialect == "postgresql":
+        return column == func.any(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(select(func.json_each(bindparam(name, type_=String)).table_valued("value")))
+
+
+def _ids_value(ids: Sequence[int]) -> Any:
+    return list(ids) if _dialect() == "postgresql" else json.dumps(list(ids))
+
+
+def _rows(stmt, values: dict[str, Any]) -> list:
+    """Run a statement of plain columns on the session's connection (no ORM on the way),
+    and fetch all its rows at once."""
+    return db.session.connection().execute(stmt, values).all()
+
+
+@lru_cache(maxsize=4)
+def _load_statements(dialect: str) -> dict[str, Any]:
+    """The loading statements, built once (see ``load``)."""
+
+    def ids(column):
+        return _among(column, dialect)
+
+    first, last = bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)
+    busy_from = bindparam("busy_from", type_=UTCDateTime())
+    busy_until = bindparam("busy_until", type_=UTCDateTime())
+    weekday = bindparam("weekday", type_=Integer)
+    return {
+        "profiles": select(
+            VolunteerProfile.id,
+            _text(VolunteerProfile.status).label("status"),
+            _text(VolunteerProfile.gender).label("gender"),
+            VolunteerProfile.municipality_id,
+            _text(VolunteerProfile.mobility).label("mobility"),
+            VolunteerProfile.max_distance_km,
+            VolunteerProfile.on_call,
+            cast(VolunteerProfile.topics, Text).label("topics"),
+            User.display_name,
+        )
+        .join(User, User.id == VolunteerProfile.user_id)
+        .where(ids(VolunteerProfile.id)),
+        "languages": select(
+            LanguageSkill.profile_id,
+            LanguageSkill.code,
+            LanguageSkill.level_rank,
+            LanguageSkill.mediates,
+            cast(LanguageSkill.modes, Text),
+            cast(LanguageSkill.settings, Text),
+        )
+        .where(
+            ids(LanguageSkill.profile_id),
+            or_(
+                _variety(LanguageSkill.code, dialect, "lang"),
+                _variety(LanguageSkill.code, dialect, "other"),
+            ),
+        )
+        .order_by(LanguageSkill.id),
+        "qualifications": select(
+            Qualification.profile_id,
+            QualificationType.key,
+            _text(Qualification.state),
+            Qualification.expires_on,
+            QualificationType.grace_days,
+        )
+        .join(QualificationType, QualificationType.id == Qualification.type_id)
+        .where(
+            ids(Qualification.profile_id),
+            or_(
+                bindparam("all_types", type_=Boolean),
+                _among(Qualification.type_id, dialect, "types"),
+            ),
+        )
+        .order_by(Qualification.id),
+        "slots": select(
+            AvailabilitySlot.profile_id,
+            AvailabilitySlot.weekday,
+            _text(AvailabilitySlot.starts_at),
+            _text(AvailabilitySlot.ends_at),
+        ).where(
+            ids(AvailabilitySlot.profile_id),
+            or_(weekday < 0, AvailabilitySlot.weekday == weekday),
+        ),
+        "absences": select(Absence.profile_id, Absence.starts_on, Absence.ends_on).where(
+            ids(Absence.profile_id), Absence.ends_on >= first, Absence.starts_on <= last
+        ),
+        "busy": select(
+            Assignment.profile_id, Assignment.starts_at, Assignment.ends_at, Assignment.request_id
+        ).where(
+            ids(Assignment.profile_id),
+            Assignment.state.in_(BOOKED),
+            Assignment.starts_at.is_not(None),
+            Assignment.ends_at > busy_from,
+            Assignment.starts_at < busy_until,
+            Assignment.request_id != bindparam("request_id", type_=Integer),
+        ),
+        "conflicts": select(ConflictOfInterest.profile_id, ConflictOfInterest.description).where(
+            ids(ConflictOfInterest.profile_id)
+        ),
+    }
+
+
+#: "Until further notice", for the windows of ``load``.
+FAR_DAY = date(9999, 12, 31)
+FAR_MOMENT = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _clock(value) -> time:
+    """A time of day as SQLite (text) or PostgreSQL (a time) hands it back."""
+    return value if isinstance(value, time) else time.fromisoformat(value)
+
+
+def load(
+    ids: Sequence[int],
+    *,
+    first_day: date,
+    last_day: date | None,
+    busy_from: datetime,
+    busy_until: datetime | None,
+    exclude_request_id: int | None = None,
+    languages: Sequence[str] = (),
+    qualification_types: Sequence[int] | None = None,
+    weekday: int | None = None,
+) -> Loaded:
+    """Profiles with names, languages, qualifications, slots, absences from ``first_day``
+    (to ``last_day``), bookings overlapping ``busy_from``–``busy_until`` (but for
+    ``exclude_request_id``'s) and conflicts of the volunteers ``ids``: seven queries,
+    whatever their number.
+
+    Only what the engine looks at, if given: the skills in (varieties of) ``languages``
+    (at most two), the qualifications of ``qualification_types``, the weekly slots on
+    ``weekday``."""
+    statements = _load_statements(_dialect())
+    execute = _rows
+    wildcard = "*" if _dialect() == "sqlite" else "%"
+    tags = list(languages)[:2]
+    values = {
+        "ids": _ids_value(ids),
+        "first_day": first_day,
+        "last_day": last_day or FAR_DAY,
+        "busy_from": busy_from,
+        "busy_until": busy_until or FAR_MOMENT,
+        "request_id": exclude_request_id or 0,
+        "weekday": -1 if weekday is None else weekday,
+        "types": _ids_value(qualification_types or ()),
+        "all_types": qualification_types is None,
+        **_variety_values(tags[0] if tags else "", "lang"),
+        **_variety_values(tags[-1] if tags else "", "other"),
+    }
+    if not tags:  # every language
+        values |= {"lang_base": "", "lang_pattern": wildcard}
+
+    sets = _Sets()
+    profiles = {}
+    for row in execute(statements["profiles"], values):
+        profiles[row.id] = (row, sets[row.topics])
+    languages: dict[int, list] = defaultdict(list)
+    for profile_id, code, rank, mediates, modes, settings_ in execute(
+        statements["languages"], values
+    ):
+        languages[profile_id].append(
+            engine.LanguageFacts(code, rank, bool(mediates), sets[modes], sets[settings_])
+        )
+    qualifications: dict[int, list] = defaultdict(list)
+    verified = QualificationState.VERIFIED.value
+    for profile_id, key, state, expires_on, grace in execute(statements["qualifications"], values):
+        until = expires_on + timedelta(days=grace or 0) if expires_on is not None else None
+        qualifications[profile_id].append(
+            engine.QualificationFacts(key, state == verified, until, expires_on)
+        )
+    slots: dict[int, list] = defaultdict(list)
+    for profile_id, day, start, end in execute(statements["slots"], values):
+        slots[profile_id].append(engine.Slot(day, _clock(start), _clock(end)))
+    absences: dict[int, list] = defaultdict(list)
+    for profile_id, starts_on, ends_on in execute(statements["absences"], values):
+        absences[profile_id].append((starts_on, ends_on))
+    busy: dict[int, list] = defaultdict(list)
+    for profile_id, starts_at, ends_at, request_id in execute(statements["busy"], values):
+        busy[profile_id].append(engine.Busy(starts_at, ends_at, request_id))
+    conflicts: dict[int, list] = defaultdict(list)
+    for profile_id, description in execute(statements["conflicts"], values):
+        conflicts[profile_id].append(description)
+    return Loaded(profiles, languages, qualifications, slots, absences, busy, conflicts)
+
+
+def _offered():
+    return and_(
+        Assignment.origin == AssignmentOrigin.PROPOSAL,
+        Assignment.state != AssignmentState.PROPOSED,
+    )
+
+
+def _answered():
+    return or_(Assignment.answered_at.is_not(None), Assignment.state.in_(ANSWERED))
+
+
+def _flag(condition):
+    return func.max(case((condition, 1), else_=0))
+
+
+def _count(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _recent():
+    """Booked or carried out, the appointment (else the request's, else when it was made)
+    in the last ``RECENT_DAYS`` days."""
+    moment = func.coalesce(Assignment.starts_at, Request.starts_at, Assignment.created_at)
+    return and_(
+        Assignment.state.in_(BOOKED),
+        moment >= bindparam("recent_from", type_=UTCDateTime()),
+        moment <= bindparam("now", type_=UTCDateTime()),
+    )
+
+
+@lru_cache(maxsize=16)
+def _history_statement(dialect: str, organisation: bool, client: bool):
+    same_org = (
+        Request.organisation_id == bindparam("organisation_id", type_=Integer)
+        if organisation
+        else false()
+    )
+    if client:
+        same_client = and_(
+            Request.client_ref == bindparam("client_ref", type_=String),
+            same_org if organisation else Request.organisation_id.is_(None),
+        )
+    else:
+        same_client = false()
+    completed = Assignment.state == AssignmentState.COMPLETED
+    return (
+        select(
+            Assignment.profile_id,
+            _count(_recent()),
+            _flag(and_(completed, same_org)),
+            _flag(and_(completed, same_client)),
+            _flag(and_(Assignment.state == AssignmentState.DECLINED, or_(same_org, same_client))),
+            _count(_offered()),
+            _count(and_(_offered(), _answered())),
+        )
+        .join(Request, Request.id == Assignment.request_id)
+        .where(
+            _among(Assignment.profile_id, dialect),
+            Assignment.request_id != bindparam("request_id", type_=Integer),
+        )
+        .group_by(Assignment.profile_id)
+    )
+
+
+def histories(ids: Sequence[int], facts: engine.RequestFacts, now: datetime) -> dict[int, History]:
+    """The assignment history of ``ids`` for ``facts``'s request, aggregated in one query
+    (``GROUP BY`` the volunteer)."""
+    org, ref = facts.organisation_id, facts.client_ref
+    stmt = _history_statement(_dialect(), org is not None, bool(ref))
+    values = {
+        "ids": _ids_value(ids),
+        "request_id": facts.request_id,
+        "organisation_id": org,
+        "client_ref": ref,
+        "recent_from": now - timedelta(days=RECENT_DAYS),
+        "now": now,
+    }
+    return {
+        profile_id: History(
+            int(recent or 0),
+            bool(org_flag),
+            bool(client_flag),
+            bool(declined),
+            int(offers or 0),
+            int(answered or 0),
+        )
+        for profile_id, recent, org_flag, client_flag, declined, offers, answered in (
+            _rows(stmt, values)
+        )
+    }
+
+
+_TOWNS = select(Municipality.id, Municipality.name, Municipality.lat, Municipality.lon)
+_KINDS = select(
+    QualificationType.id,
+    QualificationType.key,
+    QualificationType.grace_days,
+    QualificationType.names,
+)
+_ORGANISATION_NAME = select(Organisation.name).where(
+    Organisation.id == bindparam("organisation_id", type_=Integer)
+)
+
+
+def _towns() -> dict[int, Town]:
+    return {row[0]: Town(*row) for row in _rows(_TOWNS, {})}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A qualification type, as matching needs it (``catalogue.type_name`` reads it too)."""
+
+    id: int
+    key: str
+    grace_days: int
+    names: dict
+
+
+def _kinds() -> dict[str, Kind]:
+    return {row[1]: Kind(row[0], row[1], row[2] or 0, row[3] or {}) for row in _rows(_KINDS, {})}
+
+
+def _organisation_name(organisation_id: int | None) -> str | None:
+    # Run even without an organisation, so that every ranking sends the same queries.
+    found = _rows(_ORGANISATION_NAME, {"organisation_id": organisation_id or 0})
+    return found[0][0] if found else None
+
+
+# --- ranking a request --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """What ``rank_request`` read about the request, for the match page."""
+
+    facts: engine.RequestFacts
+    settings: engine.Settings
+    towns: dict[int, Town]
+    kinds: dict[str, Kind]
+
+
+def context(request: Request, *, now: datetime) -> Context:
+    towns = _towns()
+    kinds = _kinds()
+    town = towns.get(request.municipality_id) if request.municipality_id is not None else None
+    facts = _facts(
+        request,
+        today=local_today(now),
+        town=town,
+        organisation_name=_organisation_name(request.organisation_id),
+    )
+    return Context(facts, settings(), towns, kinds)
+
+
+def volunteer_facts(
+    ids: Sequence[int],
+    facts: engine.RequestFacts,
+    towns: dict[int, Town],
+    kinds: dict[str, Kind],
+    now: datetime,
+) -> list[engine.VolunteerFacts]:
+    """The engine's view of the volunteers ``ids`` for one request: eight queries. Only
+    what the engine looks at for it: the skills in its language (and for language
+    mediation the other one), the qualifications it requires, the slots on its weekday."""
+    days = Days.of(facts)
+    mediation = facts.kind == RequestKind.LANGUAGE_MEDIATION.value and facts.other_language
+    loaded = load(
+        ids,
+        first_day=days.first,
+        last_day=days.last,
+        busy_from=days.start_utc - timedelta(days=1),
+        busy_until=days.end_utc + timedelta(days=1),
+        exclude_request_id=facts.request_id,
+        languages=[facts.language, facts.other_language if mediation else facts.language],
+        qualification_types=[
+            kinds[key].id for key in facts.required_qualifications if key in kinds
+        ],
+        weekday=days.starts_at.astimezone(engine.BERLIN).weekday() if days.starts_at else None,
+    )
+    history = histories(ids, facts, now)
+    return [
+        loaded.facts(profile_id, towns, history.get(profile_id, NO_HISTORY))
+        for profile_id in ids
+        if profile_id in loaded.profiles
+    ]
+
+
+def rank_context(ctx: Context, *, now: datetime) -> engine.Ranking:
+    limit = int(current_app.config["MATCH_MAX_CANDIDATES"])
+    km = distances(ctx.facts, ctx.towns)
+    ids, others = select_ids(
+        ctx.facts, ctx.settings, ctx.kinds, km, limit=limit, near_limit=NEAR_MISS_POOL
+    )
+    volunteers = volunteer_facts([*ids, *others], ctx.facts, ctx.towns, ctx.kinds, now)
+    return engine.rank(ctx.facts, volunteers, ctx.settings)
+
+
+def rank_request(request: Request, *, now: datetime) -> engine.Ranking:
+    """The volunteers ranked for ``request`` (best first) and its near misses; 13 queries
+    whatever the number of volunteers (see the module's docstring)."""
+    return rank_context(context(request, now=now), now=now)
+
+
+# --- the engine turned round: open requests for a volunteer -------------------------------
+
+
+def _history_rows(profile_id: int, now: datetime) -> list:
+    """The volunteer's assignment history grouped by organisation, client and outcome."""
+    stmt = (
+        select(
+            Request.organisation_id,
+            Request.client_ref,
+            Assignment.state,
+            _count(_recent()).label("recent"),
+            _count(_offered()).label("offers"),
+            _count(and_(_offered(), _answered())).label("answered"),
+        )
+        .join(Request, Request.id == Assignment.request_id)
+        .where(Assignment.profile_id == profile_id)
+        .group_by(Request.organisation_id, Request.client_ref, Assignment.state)
+    )
+    values = {"recent_from": now - timedelta(days=RECENT_DAYS), "now": now}
+    return list(db.session.execute(stmt, values))
+
+
+def _history_for(rows: list, facts: engine.RequestFacts) -> History:
+    org, ref = facts.organisation_id, facts.client_ref
+    history = History()
+    for row in rows:
+        history.recent += int(row.recent or 0)
+        history.offers += int(row.offers or 0)
+        history.offers_answered += int(row.answered or 0)
+        same_org = org is not None and row.organisation_id == org
+        same_client = bool(ref) and row.client_ref == ref and row.organisation_id == org
+        if row.state == AssignmentState.COMPLETED:
+            history.worked_with_organisation |= same_org
+            history.worked_with_client |= same_client
+        if row.state == AssignmentState.DECLINED and (same_org or same_client):
+            history.declined_here_before = True
+    return history
+
+
+def _open_requests(
+    profile_id: int, codes: list[str], now: datetime, today: date, flexible: bool
+) -> list[tuple[Request, str | None]]:
+    if codes:
+        language = or_(*(variety_condition(Request.language_code, code) for code in codes))
+    else:
+        language = false()
+    timing = (
+        and_(Request.starts_at.is_(None), Request.deadline >= today)
+        if flexible
+        else Request.starts_at > now
+    )
+    order = (Request.deadline, Request.id) if flexible else (Request.starts_at, Request.id)
+    stmt = (
+        select(Request, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == Request.organisation_id)
+        .where(
+            Request.state == RequestState.OPEN,
+            timing,
+            language,
+            ~exists().where(
+                Assignment.request_id == Request.id,
+                Assignment.profile_id == profile_id,
+                Assignment.state != AssignmentState.WITHDRAWN,
+            ),
+        )
+        .options(joinedload(Request.municipality))
+        .order_by(*order)
+        .limit(OPEN_REQUEST_POOL)
+    )
+    return [(row[0], row[1]) for row in db.session.execute(stmt)]
+
+
+def _soonest(request: Request) -> tuple:
+    if request.starts_at is not None:
+        return (request.starts_at, request.id)
+    day = request.deadline or request.window_from
+    return (datetime.combine(day, time(23, 59), tzinfo=engine.BERLIN), request.id)
+
+
+def open_requests_for(
+    profile: VolunteerProfile, *, now: datetime, limit: int = 20
+) -> list[tuple[Request, engine.Evaluation]]:
+    """The open requests ``profile`` fits (every hard rule), soonest first: those not
+    started, not already offered to or booked by them, in their languages; 12 queries."""
+    s = settings()
+    today = local_today(now)
+    towns = _towns()
+    loaded = load(
+        [profile.id],
+        first_day=today,
+        last_day=None,
+        busy_from=now - timedelta(days=1),
+        busy_until=None,
+    )
+    codes = sorted(
+        {
+            language_base(skill.code)
+            for skill in loaded.languages.get(profile.id, ())
+            if skill.rank >= NEAR_MISS_RANK
+        }
+    )
+    found = _open_requests(profile.id, codes, now, today, flexible=False)
+    found += _open_requests(profile.id, codes, now, today, flexible=True)
+    rows = _history_rows(profile.id, now)
+    fitting = []
+    if profile.id in loaded.profiles:
+        for request, organisation_name in found:
+            town = towns.get(request.municipality_id) if request.municipality_id else None
+            facts = _facts(request, today=today, town=town, organisation_name=organisation_name)
+            volunteer = loaded.facts(profile.id, towns, _history_for(rows, facts))
+            evaluation = engine.fits_request(facts, volunteer, s)
+            if evaluation is not None:
+                fitting.append((request, evaluation))
+    fitting.sort(key=lambda pair: _soonest(pair[0]))
+    return fitting[:limit]
