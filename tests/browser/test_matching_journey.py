@@ -124,7 +124,7 @@ PEOPLE = {
 SECOND = {"name": "Dawit Berhane", "email": "dawit.berhane@example.org", "town": "Immenhausen"}
 FAR = {"name": "Luwam Kidane", "email": "luwam.kidane@example.org", "town": "Wolfhagen"}
 NEAR_TOWN = "Grebenstein"  # where the volunteer who is asked lives
-BICYCLE_KM = 12  # Config.MATCH_MOBILITY_KM["bicycle"]
+BICYCLE_KM = Config.MATCH_MOBILITY_KM["bicycle"]  # the reach of the near miss
 
 
 # --- dates, names and distances, as the pages show them -------------------------------------

@@ -43,6 +43,15 @@ from wirnet.volunteers.models import VolunteerStatus
 A = AssignmentState
 
 
+def english(message) -> str:
+    """A lazily translated message as an English reader gets it (outside a request the
+    default language, German, would be used)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        return str(message)
+
+
 def _match(item) -> str:
     return f"/coordinator/requests/{item.id}/match"
 
@@ -316,7 +325,7 @@ def test_the_databases_refusal_becomes_a_clear_message(monkeypatch, users, orgs)
     with pytest.raises(AssignmentError) as refused:
         assignments.assign_directly(clash, person, coordinator, now=utcnow())
     assert refused.value.code == "overlap"
-    assert "already booked for another appointment at that time" in str(refused.value.message)
+    assert "already booked for another appointment at that time" in english(refused.value.message)
     # The session still works (the view rolls back next); nothing was booked.
     assert fresh(clash).state is RequestState.OPEN
     assert (
@@ -473,7 +482,7 @@ def test_a_booked_request_that_moves_keeps_the_times_of_its_assignments(users, o
     with pytest.raises(services.RequestError) as refused:
         services.update_request(item, moved_to(at(13, 10)), users["coordinator"], now=utcnow())
     assert refused.value.field == "day"
-    assert "has another appointment at the new time" in str(refused.value.message)
+    assert "has another appointment at the new time" in english(refused.value.message)
 
 
 def assignments_berlin():
@@ -616,7 +625,9 @@ def test_confirming_too_early_or_too_long_is_refused(users, orgs):
     assigned = make_request(orgs["org_member"], state=RequestState.ASSIGNED)
     with pytest.raises(AssignmentError) as refused:
         assignments.confirm_completion(assigned, users["org_member"], now=utcnow())
-    assert "Only a request that has been carried out can be completed" in str(refused.value.message)
+    assert "Only a request that has been carried out can be completed" in english(
+        refused.value.message
+    )
     item = _carried_out_request(users, orgs)
     with pytest.raises(AssignmentError) as refused:
         assignments.confirm_completion(item, users["org_member"], now=utcnow(), feedback="x" * 2001)
