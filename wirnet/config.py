@@ -15,7 +15,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Languages with a complete catalog; the first is the default.
-SHIPPED_LOCALES = ("de", "en", "ar")
+SHIPPED_LOCALES = ("de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ti", "ku")
 
 
 class ConfigError(RuntimeError):

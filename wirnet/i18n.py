@@ -31,6 +31,12 @@ def select_locale() -> str:
     return best_accepted(request.accept_languages, supported) or default
 
 
+#: Browsers name some languages by their ISO 639-3 code: Dari (``prs``) and Iranian Persian
+#: (``pes``) read the Persian catalog, Kurmanji (``kmr``) the Kurdish one. Sorani (``ckb``)
+#: is written in Arabic script and is deliberately not sent to the Latin-script Kurmanji.
+ACCEPT_ALIASES = {"prs": "fa", "pes": "fa", "kmr": "ku"}
+
+
 def best_accepted(accepted: Iterable[tuple[str, float]], supported: Iterable[str]) -> str | None:
     """The supported locale the browser prefers most, matching by language where no exact
     locale fits: ``ar-IQ,en;q=0.5`` gets Arabic, not English, when only ``ar`` is shipped."""
@@ -40,6 +46,7 @@ def best_accepted(accepted: Iterable[tuple[str, float]], supported: Iterable[str
         if quality <= 0:
             continue
         tag = tag.lower().replace("_", "-")
+        tag = ACCEPT_ALIASES.get(tag.split("-")[0], tag)
         if tag in by_tag:
             return by_tag[tag]
         if tag.split("-")[0] in by_language:

@@ -221,8 +221,10 @@ class Visit:
         #: Latin words that may show on an Arabic page: names, places, addresses, what
         #: people typed, and words the Arabic catalog itself uses.
         self.allowed = set(t.latin_words)
-        # The language pickers name each language in itself ("Deutsch", "English").
+        # The language pickers name each language in itself ("Deutsch", "Kurdî (kurmancî)"),
+        # capitalised as a list shows it.
         endonyms = [Locale.parse(code).get_display_name(code) for code in SHIPPED_LOCALES]
+        endonyms += [name[:1].upper() + name[1:] for name in endonyms]
         names = [*municipality_names(), *qualification_names(t.locale), *endonyms]
         for text in [*data, *names, CENTRE_NAME, "WIRnet"]:
             self.allowed.update(LATIN_WORD.findall(text))
@@ -236,7 +238,7 @@ class Visit:
         assert not self.errors, self.errors
         html = page.locator("html")
         expect(html).to_have_attribute("lang", locale)
-        expect(html).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
+        expect(html).to_have_attribute("dir", "rtl" if locale in ("ar", "fa", "ps") else "ltr")
         assert_fits(page, where)
         text = page.evaluate(ALL_TEXT)
         english = [f for f in self.t.english_fragments if f in text]

@@ -94,6 +94,12 @@ def test_saving_the_account_language_switches_the_cookie_too(app):
         ("en-GB,ar;q=0.9", "en"),
         ("fr-FR,ar;q=0.3", "ar"),  # no French: the next language the browser accepts
         ("ja", "de"),  # nothing fits: the default
+        ("fa-AF", "fa"),  # Dari (as Afghan browsers send it) reads the Persian catalog
+        ("prs,en;q=0.5", "fa"),  # Dari by its ISO 639-3 code
+        ("kmr", "ku"),  # Kurmanji by its ISO 639-3 code
+        ("ckb,ar;q=0.5", "ar"),  # Sorani is not sent to the Latin-script Kurmanji
+        ("uk-UA", "uk"),
+        ("ti-ER", "ti"),
     ],
 )
 def test_browsers_get_their_language_matched_by_language(client, accept, expected):
@@ -162,3 +168,26 @@ def test_arabic_pages_say_county_and_keep_no_english_jargon(client):
     ar = {"Accept-Language": "ar"}
     assert "hash" not in page(client.get("/privacy", headers=ar)).lower()
     assert "منطقتنا" not in page(client.get("/", headers=ar))
+
+
+def test_ten_languages_each_named_in_itself_and_written_its_own_way(client):
+    """The switcher offers every shipped language in its own script; Arabic, Persian and
+    Pashto pages run right to left, the others left to right."""
+    html = page(client.get("/"))
+    for code, name in {
+        "de": "Deutsch",
+        "en": "English",
+        "ar": "العربية",
+        "fa": "فارسی",
+        "ps": "پښتو",
+        "uk": "Українська",
+        "ru": "Русский",
+        "tr": "Türkçe",
+        "ti": "ትግርኛ",
+        "ku": "Kurdî (kurmancî)",
+    }.items():
+        assert f'lang="{code}"' in html and name in html, code
+    for code in ("de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ti", "ku"):
+        other = page(client.get("/", headers={"Accept-Language": code}))
+        direction = "rtl" if code in ("ar", "fa", "ps") else "ltr"
+        assert f'<html lang="{code}" dir="{direction}">' in other, code

@@ -9,7 +9,8 @@ volunteers (13 on PostgreSQL, see below):
    engine's), 2. the qualification types (keys, grace days, names), 3. the request's
    organisation's name;
 4. **the narrowing**, one statement (``_selection``). It starts from the volunteers passing
-   the *driving rule*, read from an index alone: a weekly slot covering a fixed appointment
+   the *driving rule* and speaking the language at B1 or better, read from indexes alone.
+   The driving rule: a weekly slot covering a fixed appointment
    (``ix_availability_slots_cover``); else, at short notice or for a flexible window, the
    first required qualification (``ix_qualifications_type_state_expiry``); else the
    language at the level the kind needs (``ix_language_skills_code_rank``, with the
@@ -44,8 +45,12 @@ withdrawn one) are left out: the match page lists them with the request's assign
 The statements are built once per *shape* of request (``Shape``: which rules it has) with
 bound parameters and kept; building and compiling statements of this size costs more than
 running them. On PostgreSQL the narrowing turns JIT compilation off for its transaction
-(``SET LOCAL jit = off``, the 13th query): the planner's cost estimate would have it
-compiled, which takes ten times longer than running it.
+and asks for a plan for the values at hand (``set_config(…, is_local)``, the 13th query):
+the planner's cost estimate would have it compiled, which takes ten times longer than
+running it, and the generic plan of a prepared statement misjudges the driving rule. Each
+rule's ``EXISTS`` carries ``OFFSET 0`` there, so that it stays a probe through an index
+per volunteer (the planner would rather read the whole table once into a hash, misjudging
+how few are asked about).
 
 ``open_requests_for(profile, now=…)`` turns the engine round: the open requests in the
 volunteer's languages (SQL, bounded, soonest first), evaluated one by one against the
@@ -83,13 +88,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    text,
     true,
     type_coerce,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.elements import Grouping
 
 from wirnet.auth.models import User
@@ -495,11 +499,26 @@ def _rules(shape: Shape, distance) -> list[Rule]:
 
 
 def _driver(shape: Shape):
-    """The ids of the volunteers passing the driving rule, from its index alone."""
+    """The ids of the volunteers passing the driving rule and speaking the request's
+    language at B1 or better (needed anyway, by near misses too): from two indexes alone,
+    joined — most of a slot's or a qualification's holders do not speak the language."""
+    speakers = aliased(LanguageSkill)
+    speaks = (
+        _variety(speakers.code, shape.dialect, "lang"),
+        speakers.level_rank >= bindparam("near_rank", type_=Integer),
+    )
     if shape.driver == "slot":
-        return select(AvailabilitySlot.profile_id).where(*_slot_rows())
+        return (
+            select(AvailabilitySlot.profile_id)
+            .join(speakers, speakers.profile_id == AvailabilitySlot.profile_id)
+            .where(*_slot_rows(), *speaks)
+        )
     if shape.driver == "qualification":
-        return select(Qualification.profile_id).where(*_holds(0))
+        return (
+            select(Qualification.profile_id)
+            .join(speakers, speakers.profile_id == Qualification.profile_id)
+            .where(*_holds(0), *speaks)
+        )
     return select(LanguageSkill.profile_id).where(
         _variety(LanguageSkill.code, shape.dialect, "lang"),
         LanguageSkill.level_rank >= bindparam("lang_rank", type_=Integer),
@@ -527,13 +546,11 @@ def capped_failures(rules: Sequence[Rule]):
 def _selection(shape: Shape):
     """The narrowing statement of a shape (see ``select_ids``).
 
-    1. ``driver``: the ids passing the driving rule, from its index alone (materialised:
-       without the fence PostgreSQL would rather scan every profile and hash them,
-       misjudging the filters);
-    2. ``scored``: each of those volunteers read by primary key (active ones; speaking the
-       language at B1 or better, which most of a slot's or a qualification's holders do
-       not): its distance, and whether it passes every other rule, checked cheap first and
-       stopping at the first failure;
+    1. ``driver``: the ids passing the driving rule and speaking the language at B1 or
+       better, from indexes alone (``_driver``);
+    2. ``scored`` (materialised, so that it is worked out once): each of those volunteers
+       read by primary key, if active: its distance, and whether it passes every other
+       rule, checked cheap first and stopping at the first failure;
     3. ``fits``: the nearest ``limit`` passing;
     4. ``near``: among the nearest ``NEAR_MISS_SCAN`` failing, the failures counted (up to
        two) and the nearest ``near`` failing exactly one.
@@ -542,13 +559,11 @@ def _selection(shape: Shape):
     driver_name = "qualification0" if shape.driver == "qualification" else shape.driver
     distance = func.coalesce(_distance(shape), 1e9)
     rules = [rule for rule in _rules(shape, _distance(shape)) if rule.name != driver_name]
-    driver = _driver(shape).cte("driver").prefix_with("MATERIALIZED")
+    driver = _driver(shape).cte("driver")
     conditions = [
         VolunteerProfile.id.in_(select(driver.c.profile_id)),
         VolunteerProfile.status == VolunteerStatus.ACTIVE,
     ]
-    if shape.driver != "language":
-        conditions.append(_speaks(shape.dialect, "lang", "near_rank"))
     everything = and_(*(rule.passes for rule in rules)) if rules else true()
     scored = (
         select(
@@ -710,9 +725,12 @@ def select_ids(
     shape, values = _shape_and_values(facts, s, kinds, km)
     values |= {"limit": limit, "near": near_limit, "scan": NEAR_MISS_SCAN}
     if shape.dialect == "postgresql":
-        # The planner's estimate for this query is high enough to compile it with JIT,
-        # which takes ten times longer than running it (300 ms): not in this transaction.
-        db.session.execute(text("SET LOCAL jit = off"))
+        # For this transaction: no JIT compilation (the planner's estimate for this query
+        # is high enough to have it compiled, which takes ten times longer than running
+        # it), and a plan for the values at hand each time (a prepared statement would
+        # soon get a generic plan, which misjudges how many the driving rule lets
+        # through: twice as slow).
+        _rows(_PLANNER_SETTINGS, {})
     found: tuple[list[int], list[int]] = ([], [])
     for profile_id, fails in _rows(_selection(shape), values):
         found[fails].append(profile_id)
@@ -1072,6 +1090,10 @@ def histories(ids: Sequence[int], facts: engine.RequestFacts, now: datetime) -> 
     }
 
 
+_PLANNER_SETTINGS = select(
+    func.set_config("jit", "off", True),
+    func.set_config("plan_cache_mode", "force_custom_plan", True),
+)
 _TOWNS = select(Municipality.id, Municipality.name, Municipality.lat, Municipality.lon)
 _KINDS = select(
     QualificationType.id,
