@@ -12,9 +12,12 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from functools import cache, cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import holidays
 from babel import Locale
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -282,3 +285,42 @@ def log_in(page: Page, t: Catalog, base_url: str, email: str, password: str) -> 
     page.get_by_label(t("E-mail address")).fill(email)
     page.get_by_label(t("Password"), exact=True).fill(password)
     follow(page.locator("main").get_by_role("button", name=t("Log in")))
+
+
+# --- what the journeys share: the centre's clock, the devices, dates and language names ---
+
+TIMEZONE = ZoneInfo("Europe/Berlin")  # the app's BABEL_DEFAULT_TIMEZONE
+#: What the browser asks for (Accept-Language): the person's own language.
+BROWSER_LOCALE = {"de": "de-DE", "ar": "ar"}
+PHONE = {"width": 360, "height": 800}
+DESK = {"width": 1280, "height": 900}
+TUESDAY = 1
+
+
+@cache
+def _holidays(year: int):
+    return holidays.country_holidays("DE", subdiv="HE", years=year)
+
+
+def working_day(day: date) -> bool:
+    """Monday to Friday, and not a public holiday in Hessen."""
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def appointment_day(today: date, lead: int = 5) -> date:
+    """A Tuesday that is a working day in Hessen and at least ``lead`` working days after
+    ``today``: well beyond the lead time, so that the request is not short notice."""
+    day, counted = today, 0
+    while counted < lead:
+        day += timedelta(days=1)
+        counted += working_day(day)
+    while not (day.weekday() == TUESDAY and working_day(day)):
+        day += timedelta(days=1)
+    return day
+
+
+def language_name(code: str, locale: str) -> str:
+    """The CLDR name of a language or variety, as the pages show it (first letter upper
+    case)."""
+    name = Locale.parse(locale).languages[code]
+    return name[:1].upper() + name[1:]

@@ -28,23 +28,27 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
-import holidays
 import pytest
-from babel import Locale
 from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_decimal
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.support import (
+    BROWSER_LOCALE,
     COORDINATOR_NAME,
+    DESK,
+    PHONE,
+    TIMEZONE,
+    TUESDAY,
     Catalog,
     Visit,
+    appointment_day,
     assert_all_translated,
     follow,
     isolated,
+    language_name,
     latest_mail,
     log_in,
 )
@@ -84,13 +88,6 @@ from wirnet.volunteers.views import time_range
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_db_rollback]
 
-TIMEZONE = ZoneInfo("Europe/Berlin")  # the app's BABEL_DEFAULT_TIMEZONE
-#: What the browser asks for (Accept-Language): the person's own language.
-BROWSER_LOCALE = {"de": "de-DE", "ar": "ar"}
-PHONE = {"width": 360, "height": 800}
-DESK = {"width": 1280, "height": 900}
-#: The appointment, local time: Tuesday 10:00–11:00; the volunteers are free 9:00–13:00.
-TUESDAY = 1
 START, END = time(10), time(11)
 SLOT = (time(9), time(13))
 PLACE = "Hofgeismar"
@@ -130,28 +127,6 @@ BICYCLE_KM = Config.MATCH_MOBILITY_KM["bicycle"]  # the reach of the near miss
 # --- dates, names and distances, as the pages show them -------------------------------------
 
 
-@cache
-def _holidays(year: int):
-    return holidays.country_holidays("DE", subdiv="HE", years=year)
-
-
-def working_day(day: date) -> bool:
-    """Monday to Friday, and not a public holiday in Hessen."""
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def appointment_day(today: date, lead: int = 5) -> date:
-    """A Tuesday that is a working day in Hessen and at least ``lead`` working days after
-    ``today``: well beyond the lead time, so that the request is not short notice."""
-    day, counted = today, 0
-    while counted < lead:
-        day += timedelta(days=1)
-        counted += working_day(day)
-    while not (day.weekday() == TUESDAY and working_day(day)):
-        day += timedelta(days=1)
-    return day
-
-
 def local(day: date, clock: time) -> datetime:
     """A wall-clock time in the centre's time zone, as stored (UTC)."""
     return datetime.combine(day, clock, tzinfo=TIMEZONE).astimezone(UTC)
@@ -165,12 +140,6 @@ def when(day: date, locale: str, t: Catalog) -> str:
         start=format_time(START, "short", locale=locale),
         end=format_time(END, "short", locale=locale),
     )
-
-
-def language_name(code: str, locale: str) -> str:
-    """The CLDR name of a language, as the pages show it (first letter upper case)."""
-    name = Locale.parse(locale).languages[code]
-    return name[:1].upper() + name[1:]
 
 
 def plain(value: str, locale: str) -> str:

@@ -15,24 +15,26 @@ the pages are looked up in the shipped catalogs, never written out here.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
-import holidays
 import pytest
-from babel import Locale
 from babel.dates import format_date, format_time
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.support import (
+    BROWSER_LOCALE,
     COORDINATOR_NAME,
+    DESK,
+    PHONE,
+    TIMEZONE,
     Catalog,
     Visit,
+    appointment_day,
     assert_all_translated,
     follow,
     isolated,
+    language_name,
     latest_mail,
     log_in,
     mail_link,
@@ -46,11 +48,6 @@ from wirnet.volunteers.catalogue import read_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_db_rollback]
 
-TIMEZONE = ZoneInfo("Europe/Berlin")  # the app's BABEL_DEFAULT_TIMEZONE
-#: What the browser asks for (Accept-Language): the person's own language.
-BROWSER_LOCALE = {"de": "de-DE", "ar": "ar"}
-PHONE = {"width": 360, "height": 800}
-DESK = {"width": 1280, "height": 900}
 
 #: The person who registers their organisation, one per language.
 PEOPLE = {
@@ -80,34 +77,6 @@ COLLEAGUES = {
     "de": {"name": "Dawit Kidane", "email": "dawit.kidane@example.org"},
     "ar": {"name": "سلمى يوسف", "email": "salma.yousef@example.org"},
 }
-
-
-@cache
-def _holidays(year: int):
-    return holidays.country_holidays("DE", subdiv="HE", years=year)
-
-
-def working_day(day: date) -> bool:
-    """Monday to Friday, and not a public holiday in Hessen."""
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def appointment_day(today: date, lead: int = 5) -> date:
-    """A Tuesday that is a working day in Hessen and at least ``lead`` working days after
-    ``today``: well beyond the lead time, so that the request is not short notice."""
-    day, counted = today, 0
-    while counted < lead:
-        day += timedelta(days=1)
-        counted += working_day(day)
-    while not (day.weekday() == 1 and working_day(day)):
-        day += timedelta(days=1)
-    return day
-
-
-def language_name(code: str, locale: str) -> str:
-    """The CLDR name of a language, as a list shows it (first letter upper case)."""
-    name = Locale.parse(locale).languages[code]
-    return name[:1].upper() + name[1:]
 
 
 def mail_value(value: str, locale: str) -> str:

@@ -16,21 +16,22 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from babel import Locale
 from babel.lists import format_list
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.support import (
+    BROWSER_LOCALE,
     COORDINATOR_NAME,
+    TIMEZONE,
     Catalog,
     Visit,
     assert_all_translated,
     follow,
     isolated,
+    language_name,
     latest_mail,
     log_in,
     mail_link,
@@ -46,8 +47,6 @@ from wirnet.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_db_rollback]
 
-TIMEZONE = ZoneInfo("Europe/Berlin")  # the app's BABEL_DEFAULT_TIMEZONE
-BROWSER_LOCALE = {"de": "de-DE", "ar": "ar"}
 TITLE = "Sprachcafé Baunatal"
 OTHER_TITLE = "Deutschkurs-Begleitung Vellmar"
 
@@ -106,12 +105,6 @@ def active_volunteer(live_server):
         return content["email"]
 
     return make
-
-
-def language_name(code: str, locale: str) -> str:
-    """The CLDR name of a language or variety, as the lists show it."""
-    name = Locale.parse(locale).languages[code]
-    return name[:1].upper() + name[1:]
 
 
 @pytest.mark.parametrize("locale", ["de", "ar"])
