@@ -286,3 +286,11 @@ def test_a_volunteer_not_yet_active_is_told_why_nothing_is_shown(client_as, user
 @pytest.mark.parametrize("role", ["org_member", "coordinator", "admin"])
 def test_only_volunteers_have_open_requests(client_as, role):
     assert client_as(role).get("/volunteer/requests").status_code == 403
+
+
+def test_volunteers_find_the_requests_they_could_take_from_their_pages(client_as):
+    """The "requests you could take" page is linked from the overview and the assignments."""
+    client = client_as("volunteer")
+    for path in ("/home", "/volunteer/assignments"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'href="/volunteer/requests"' in html, path
