@@ -191,3 +191,11 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, check_host)
     app.before_request(guard)
     app.after_request(set_security_headers)
+
+
+def current_account():
+    """The logged-in user as the model object itself (not Flask-Login's proxy), for
+    services that store it or compare it."""
+    from flask_login import current_user
+
+    return current_user._get_current_object()

@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from wirnet.i18n import current_locale
 from wirnet.matching.followup import contact_of
 from wirnet.requests.forms import KIND_LABELS, MODE_LABELS
 from wirnet.requests.models import Assignment, RequestMode
@@ -61,8 +62,8 @@ def description(assignment: Assignment) -> str:
     lines = [
         _(
             "%(language)s – %(other)s",
-            language=display_name(request.language_code, _locale()),
-            other=display_name(request.other_language_code, _locale()),
+            language=display_name(request.language_code, current_locale()),
+            other=display_name(request.other_language_code, current_locale()),
         ),
         _("Client reference: %(ref)s", ref=request.client_ref),
         "",
@@ -82,13 +83,9 @@ def description(assignment: Assignment) -> str:
     return "\n".join(lines)
 
 
-def _locale() -> str:
-    return str(get_locale())
-
-
 def event(assignment: Assignment, *, now: datetime) -> Event:
     request = assignment.request
-    locale = _locale()
+    locale = current_locale()
     item = Event()
     item.add("uid", uid(assignment))
     item.add("dtstamp", now.astimezone(UTC))

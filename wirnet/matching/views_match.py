@@ -16,7 +16,6 @@ from datetime import datetime
 from flask import abort, current_app, render_template
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from wirnet.auth.models import User
@@ -29,7 +28,7 @@ from wirnet.requests import services as request_services
 from wirnet.requests.models import Assignment, AssignmentState, Request, RequestState
 from wirnet.requests.views import labels as request_labels
 from wirnet.roles import Role
-from wirnet.security import role_required
+from wirnet.security import current_account, role_required
 from wirnet.volunteers import catalogue
 from wirnet.volunteers.models import VolunteerProfile, VolunteerStatus
 
@@ -49,10 +48,6 @@ HOLDING = (A.ACCEPTED, A.COMPLETED)
 RANKED_STATES = (S.DRAFT, S.OPEN, S.ASSIGNED)
 #: The page shows the best this many candidates (all are ranked), so that it stays light.
 SHOWN_CANDIDATES = 25
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 @dataclass
@@ -147,7 +142,7 @@ def match(request_id: int):
     item = db.session.get(Request, request_id) if request_id <= MAX_ID else None
     if item is None:
         abort(404)
-    user, locale = _me(), current_locale()
+    user, locale = current_account(), current_locale()
     if request_services.record_view(item, user):
         db.session.commit()  # the audit entry of the view (and nothing else)
     now = utcnow()
@@ -208,7 +203,7 @@ def match(request_id: int):
 @bp.get("/volunteer/requests")
 @volunteer_only
 def open_requests():
-    user = _me()
+    user = current_account()
     profile = db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
     found = candidates.open_requests_for(profile, now=utcnow()) if profile is not None else []
     return render_template(

@@ -35,7 +35,7 @@ from wirnet.ratelimit import rate_limited
 from wirnet.requests.models import Assignment, AssignmentState, Request, RequestState
 from wirnet.requests.views import labels as request_labels
 from wirnet.roles import Role
-from wirnet.security import role_required
+from wirnet.security import current_account, role_required
 from wirnet.volunteers.models import VolunteerProfile
 from wirnet.volunteers.profiles import profile_of
 
@@ -75,10 +75,6 @@ class WithdrawForm(WirnetForm):
         validators=[Optional(), Length(max=assignments.MAX_REASON)],
         render_kw={"rows": 2},
     )
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _match_page(request_id: int):
@@ -136,7 +132,7 @@ def propose(request_id: int):
     try:
         with locks.serialised():
             now = utcnow()
-            made = assignments.propose(item, profiles, _me(), now=now)
+            made = assignments.propose(item, profiles, current_account(), now=now)
             assignments.set_waves(item, bool(form.auto_waves.data), now=now)
             db.session.commit()
     except AssignmentError as error:
@@ -167,7 +163,7 @@ def assign(request_id: int):
         return _match_page(item.id)
     try:
         with locks.serialised():
-            booked = assignments.assign_directly(item, profile, _me(), now=utcnow())
+            booked = assignments.assign_directly(item, profile, current_account(), now=utcnow())
             name = booked.profile.user.display_name
             db.session.commit()
     except AssignmentError as error:
@@ -192,7 +188,7 @@ def withdraw(assignment_id: int):
         with locks.serialised():
             found = db.session.get(Assignment, assignment_id)
             was = found.state
-            assignments.withdraw(found, _me(), now=utcnow(), reason=form.reason.data)
+            assignments.withdraw(found, current_account(), now=utcnow(), reason=form.reason.data)
             db.session.commit()
     except AssignmentError as error:
         return _refused(error, request_id)
@@ -214,7 +210,7 @@ def confirm_offer(assignment_id: int):
     try:
         with locks.serialised():
             found = db.session.get(Assignment, assignment_id)
-            assignments.confirm_offer(found, _me(), now=utcnow())
+            assignments.confirm_offer(found, current_account(), now=utcnow())
             name = found.profile.user.display_name
             db.session.commit()
     except AssignmentError as error:
@@ -245,9 +241,9 @@ def answer(assignment_id: int, answer: str):
         with locks.serialised():
             found = db.session.get(Assignment, assignment_id)
             if answer == "accept":
-                assignments.accept(found, _me(), now=utcnow())
+                assignments.accept(found, current_account(), now=utcnow())
             else:
-                assignments.decline(found, _me(), now=utcnow())
+                assignments.decline(found, current_account(), now=utcnow())
             db.session.commit()
     except AssignmentError as error:
         db.session.rollback()
@@ -270,7 +266,7 @@ def volunteer_offer(request_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     back = redirect(url_for("matching.open_requests"))
-    profile = profile_of(_me())
+    profile = profile_of(current_account())
     if profile is None:
         flash(_("Please fill in your volunteer profile first."), "error")
         return back
@@ -278,7 +274,7 @@ def volunteer_offer(request_id: int):
         with locks.serialised():
             item = db.session.get(Request, request_id)
             profile = db.session.get(VolunteerProfile, profile.id)
-            assignments.volunteer_offer(item, profile, _me(), now=utcnow())
+            assignments.volunteer_offer(item, profile, current_account(), now=utcnow())
             db.session.commit()
     except AssignmentError as error:
         db.session.rollback()
@@ -332,7 +328,7 @@ def _acting_volunteer(assignment: Assignment):
     """The actor for the services: the volunteer when it is them who is logged in, else
     None (the link itself is the authority)."""
     if current_user.is_authenticated and current_user.id == assignment.profile.user_id:
-        return _me()
+        return current_account()
     return None
 
 

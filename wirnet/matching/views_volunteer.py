@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
@@ -32,16 +31,12 @@ from wirnet.requests.forms import ActionForm
 from wirnet.requests.models import AssignmentState, RequestState
 from wirnet.requests.views import labels as request_labels
 from wirnet.roles import Role
-from wirnet.security import role_required
+from wirnet.security import current_account, role_required
 from wirnet.urls import external_url
 
 volunteer_only = role_required(Role.VOLUNTEER)
 #: The outcome: the volunteer (their own) or a coordinator.
 reporters = role_required(Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _labels() -> dict:
@@ -54,7 +49,7 @@ def _labels() -> dict:
 
 
 def _own_or_404(assignment_id: int):
-    found = followup.assignment_of(_me(), assignment_id)
+    found = followup.assignment_of(current_account(), assignment_id)
     if found is None:
         abort(404)
     return found
@@ -75,7 +70,7 @@ def _ics(body: bytes, filename: str | None = None) -> Response:
 
 def _render_list(calendar_form: CalendarForm | None = None, status: int = 200):
     now = utcnow()
-    found = followup.overview(_me(), now=now, page=page_arg())
+    found = followup.overview(current_account(), now=now, page=page_arg())
     token = found.profile.calendar_token if found.profile is not None else None
 
     def page_url(number: int) -> str:
@@ -89,7 +84,7 @@ def _render_list(calendar_form: CalendarForm | None = None, status: int = 200):
         action_form=ActionForm(formdata=None),
         page_url=page_url,
         page_numbers=page_numbers(found.past.page, found.past.pages),
-        can_record=lambda a: followup.outcome_problem(_me(), a, now=now) is None,
+        can_record=lambda a: followup.outcome_problem(current_account(), a, now=now) is None,
         **_labels(),
     ), status
 
@@ -107,7 +102,7 @@ def calendar_settings():
     if not form.validate_on_submit():
         return _render_list(calendar_form=form, status=422)
     if form.action.data == "create":
-        followup.create_calendar_token(_me())
+        followup.create_calendar_token(current_account())
         db.session.commit()
         flash(
             _(
@@ -117,7 +112,7 @@ def calendar_settings():
             "success",
         )
     else:
-        revoked = followup.revoke_calendar_token(_me())
+        revoked = followup.revoke_calendar_token(current_account())
         db.session.commit()
         if revoked:
             flash(_("The calendar address is switched off. It no longer works."), "success")
@@ -131,7 +126,7 @@ def calendar_settings():
 @volunteer_only
 def my_assignment(assignment_id: int):
     assignment = _own_or_404(assignment_id)
-    user, now = _me(), utcnow()
+    user, now = current_account(), utcnow()
     item = assignment.request
     show_address = request_services.can_see_address(user, item)
     booked = assignment.state in followup.BOOKED and item.state is not RequestState.CANCELLED
@@ -162,7 +157,7 @@ def assignment_ics(assignment_id: int):
     assignment = _own_or_404(assignment_id)
     if not followup.may_download(assignment):
         abort(404)
-    user = _me()
+    user = current_account()
     if request_services.record_view(assignment.request, user):
         db.session.commit()  # the file holds the address of a health appointment
     body = calendar.calendar([assignment], locale=user.locale or current_locale(), now=utcnow())
@@ -190,7 +185,7 @@ def calendar_feed(token: str):
 
 def _reportable_or_404(assignment_id: int):
     """A coordinator reaches every assignment; a volunteer only their own (else 404)."""
-    user = _me()
+    user = current_account()
     if request_services.is_coordinator(user):
         found = followup.assignment_by_id(assignment_id)
     else:
@@ -218,7 +213,7 @@ def _outcome_data(assignment) -> dict:
 @reporters
 def outcome(assignment_id: int):
     assignment = _reportable_or_404(assignment_id)
-    user, now = _me(), utcnow()
+    user, now = current_account(), utcnow()
     coordinator = request_services.is_coordinator(user)
     problem = followup.outcome_problem(user, assignment, now=now)
     if problem is not None:
