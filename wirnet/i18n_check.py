@@ -1,11 +1,17 @@
 """Checks that every shipped catalog translates every message of the code, and nothing stale.
 
-English is the language of the message ids, so it needs no catalog of its own.
+English is the language of the message ids, so it needs no catalog of its own. The key
+terms of ``translations/glossary.csv`` must be translated as the glossary says.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -64,13 +70,240 @@ def placeholder_problems(message) -> list[str]:
     return []
 
 
-def check_catalogs(locales: tuple[str, ...] = SHIPPED_LOCALES) -> list[str]:
+# --- the glossary ----------------------------------------------------------------------
+#
+# ``translations/glossary.csv``: a header ``en,de,ar,…`` and one row per key term, English
+# in the first column. Lines starting with ``#`` are comments. A cell lists the accepted
+# forms separated by `` | ``: the first is the form people read, the others are stems or
+# alternatives (``Ehrenamtliche / Ehrenamtlicher | Ehrenamt``). Within a form,
+# ``A / B`` accepts either, and a part in brackets is accepted on its own as well as the
+# part before it (``adli sicil belgesi (Führungszeugnis)`` accepts either name), and ``…``
+# stands for a few letters in between (``консультант…по вопросам здоровья`` accepts
+# ``консультантом по вопросам здоровья``).
+#
+# Every message whose English (singular or plural) uses a glossary term as a word (its
+# plural, -s/-es/-ies, included; a term that has its own plural row takes that row) must
+# use one of the term's accepted forms in every non-empty translated form, compared after
+# ``normalise``. A message that rightly does without the term (another sense of the
+# English word, a paraphrase) says so in its catalog with a translator comment
+# ``# glossary: <term> — <why>``.
+
+GLOSSARY = PROJECT_ROOT / "translations" / "glossary.csv"
+EXEMPTION = re.compile(r"^glossary:\s*(?P<term>[^—–]+?)\s+(?:—|–|--?)\s+(?P<why>\S.*)$")
+
+#: Letters written more than one way in Arabic script, apostrophes, Turkish dotted capital I.
+_FOLD = str.maketrans(
+    {
+        "ё": "е",
+        "ي": "ی",  # Arabic yeh → Persian yeh
+        "ى": "ی",  # alef maksura
+        "ك": "ک",  # Arabic kaf → keheh
+        "ة": "ه",  # teh marbuta
+        "ۀ": "ه",  # heh with hamza (Persian ezafe)
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ـ": None,  # tatweel
+        "\u00ad": None,  # soft hyphen
+        "\u200d": None,  # zero-width joiner
+        "\u200c": " ",  # zero-width non-joiner: as good as a space between word parts
+        "’": "'",
+        "ʼ": "'",
+        "‘": "'",
+    }
+)
+#: Harakat, the superscript alef and Quranic marks: optional in running text.
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """The text as the glossary check compares it: NFC, case-folded, one spelling for
+    letters that have several (ё/е, Arabic and Persian yeh, kaf, teh marbuta, hamza on
+    alef), no tatweel or vowel marks, and a zero-width non-joiner read as a space."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("i\u0307", "i")
+    text = _ARABIC_MARKS.sub("", text.translate(_FOLD))
+    return _SPACES.sub(" ", text).strip()
+
+
+def accepted_forms(cell: str) -> tuple[str, ...]:
+    """Every spelling a glossary cell accepts, as written (not normalised)."""
+    forms: list[str] = []
+    for form in cell.split("|"):
+        form = form.strip()
+        bracketed = re.fullmatch(r"(?P<outside>.*?)\s*\((?P<inside>[^()]+)\)", form)
+        parts = [bracketed["outside"], bracketed["inside"]] if bracketed else [form]
+        for part in parts:
+            forms.extend(alt.strip() for alt in part.split(" / ") if alt.strip())
+    return tuple(dict.fromkeys(forms))
+
+
+#: What ``…`` in a form stands for: a few letters or a short word of the same clause.
+GAP = "[^.,;:!?،؛؟።፡፣፤\n]{0,12}?"
+
+
+@cache
+def form_pattern(form: str) -> re.Pattern[str]:
+    """A glossary form as a pattern over normalised text: a substring match (so a stem covers
+    its inflections), where ``…`` stands for an inflected ending in the middle of a term
+    (``مرشد…صحي`` matches ``المرشدون الصحيون`` and ``مرشدًا صحيًا``)."""
+    pieces = [normalise(piece) for piece in form.split("…")]
+    return re.compile(GAP.join(re.escape(piece) for piece in pieces if piece))
+
+
+@dataclass(frozen=True)
+class Term:
+    english: str
+    line: int
+    cells: dict[str, str]
+
+    def reads(self, locale: str) -> str:
+        """The form people read: the cell's first form."""
+        return self.cells[locale].split("|")[0].strip()
+
+    def accepts(self, locale: str, text: str) -> bool:
+        folded = normalise(text)
+        return any(form_pattern(form).search(folded) for form in accepted_forms(self.cells[locale]))
+
+
+def _english_pattern(term: str) -> str:
+    words = [re.escape(word) for word in term.split()]
+    last = words[-1]
+    plural = f"{last[:-1]}ies" if last.endswith("y") else f"{last}(?:s|es)"
+    words[-1] = f"(?:{last}|{plural})"
+    return r"[\s-]+".join(words)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    path: Path
+    locales: tuple[str, ...]
+    terms: tuple[Term, ...]
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, path: Path = GLOSSARY) -> Glossary:
+        where = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
+        with open(path, encoding="utf-8", newline="") as handle:
+            numbered = [
+                (number, line)
+                for number, line in enumerate(handle, start=1)
+                if line.strip() and not line.lstrip().startswith("#")
+            ]
+        rows = [(number, next(csv.reader([line]))) for number, line in numbered]
+        header = [cell.strip() for cell in rows[0][1]] if rows else []
+        problems: list[str] = []
+        if not header or header[0] != SOURCE_LANGUAGE:
+            problems.append(f"glossary: {where}: the header must start with {SOURCE_LANGUAGE!r}")
+        terms: list[Term] = []
+        for number, row in rows[1:]:
+            if len(row) != len(header):
+                problems.append(
+                    f"glossary: {where}:{number}: {len(row)} cells, the header has {len(header)}"
+                )
+                continue
+            english = row[0].strip().lower()
+            cells = {loc: cell.strip() for loc, cell in zip(header[1:], row[1:], strict=True)}
+            for loc, cell in cells.items():
+                if not accepted_forms(cell):
+                    problems.append(f"glossary: {where}:{number}: {english!r} has no {loc} form")
+            terms.append(Term(english, number, cells))
+        return cls(path, tuple(header[1:]), tuple(terms), tuple(problems))
+
+    def term(self, english: str) -> Term | None:
+        return next((t for t in self.terms if t.english == english.strip().lower()), None)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        # Longest first, so that "volunteers" is its own term, not the plural of "volunteer".
+        ordered = sorted(enumerate(self.terms), key=lambda it: -len(it[1].english))
+        alternatives = "|".join(f"(?P<t{i}>{_english_pattern(t.english)})" for i, t in ordered)
+        return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+    def terms_in(self, english: str) -> list[Term]:
+        """The glossary terms an English message uses (placeholders left out)."""
+        found: dict[str, Term] = {}
+        for match in self._pattern.finditer(PLACEHOLDER.sub(" ", english)):
+            term = self.terms[int(match.lastgroup[1:])]
+            found.setdefault(term.english, term)
+        return list(found.values())
+
+
+def exemptions(message) -> tuple[dict[str, str], list[str]]:
+    """The ``# glossary: <term> — <why>`` comments of a message, by term, and the comments
+    that start like one but do not say which term or why."""
+    found: dict[str, str] = {}
+    malformed: list[str] = []
+    for comment in message.user_comments:
+        if not comment.strip().lower().startswith("glossary"):
+            continue
+        match = EXEMPTION.match(comment.strip())
+        if match:
+            found[match["term"].strip().lower()] = match["why"].strip()
+        else:
+            malformed.append(comment)
+    return found, malformed
+
+
+def glossary_problems(message, locale: str, glossary: Glossary, where: str) -> list[str]:
+    """Translations that do not use the glossary's term, and exemptions that do not hold."""
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    msgid = ids[0]
+    prefix = f"{locale}: {where}: {msgid!r}: glossary"
+    exempt, malformed = exemptions(message)
+    problems = [
+        f"{prefix}: write the exemption as `# glossary: <term> — <why>`, not {c!r}"
+        for c in malformed
+    ]
+    used = {t.english: t for english in ids for t in glossary.terms_in(english)}
+    for english, why in exempt.items():
+        term = glossary.term(english)
+        if term is None:
+            problems.append(f"{prefix}: the exemption names {english!r}, not a glossary term")
+        elif english not in used:
+            problems.append(f"{prefix}: exempt from {english!r}, which the message does not use")
+        elif (
+            locale in glossary.locales
+            and any(strings)
+            and all(term.accepts(locale, form) for form in strings if form)
+        ):
+            problems.append(
+                f"{prefix}: exempt from {english!r} ({why}), yet the translation uses "
+                f"{term.reads(locale)!r}: drop the exemption"
+            )
+    if locale not in glossary.locales:
+        return problems  # reported once, by check_catalogs
+    for term in used.values():
+        if term.english in exempt:
+            continue
+        for index, form in enumerate(strings):
+            if form and not term.accepts(locale, form):
+                which = f"plural form {index} " if len(strings) > 1 else ""
+                problems.append(
+                    f"{prefix}: {which}translates {term.english!r} without "
+                    f"{term.reads(locale)!r} (accepted: "
+                    f"{', '.join(accepted_forms(term.cells[locale]))}; "
+                    f"{glossary.path.name}:{term.line}); use it, or exempt the message with "
+                    f"`# glossary: {term.english} — <why>`"
+                )
+    return problems
+
+
+def check_catalogs(
+    locales: tuple[str, ...] = SHIPPED_LOCALES, glossary_path: Path = GLOSSARY
+) -> list[str]:
     problems: list[str] = []
     in_code = extract_messages()
+    glossary = Glossary.load(glossary_path)
+    problems.extend(glossary.problems)
     for locale in locales:
         if locale == SOURCE_LANGUAGE:
             continue
         path = PROJECT_ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
+        if locale not in glossary.locales:
+            problems.append(f"{locale}: the glossary has no {locale!r} column")
         if not path.exists():
             problems.append(f"{locale}: no catalog at {path.relative_to(PROJECT_ROOT)}")
             continue
@@ -92,6 +325,7 @@ def check_catalogs(locales: tuple[str, ...] = SHIPPED_LOCALES) -> list[str]:
                 problems.append(f"{locale}: {where}: {msgid!r}: {error}")
             for error in placeholder_problems(message):
                 problems.append(f"{locale}: {where}: {msgid!r}: {error}")
+            problems.extend(glossary_problems(message, locale, glossary, where))
         for msgid in sorted(in_code - in_catalog):
             problems.append(f"{locale}: missing (run `make babel`): {msgid!r}")
         for msgid in sorted(in_catalog - in_code):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -166,3 +167,176 @@ def test_the_catalog_check_finds_placeholders_that_differ_from_the_source():
         ("%(num)d day for %(name)s", "%(num)d days for %(name)s"), ("%(num)d Tag", "%(num)d Tage")
     )
     assert len(placeholder_problems(plural_bad)) == 2
+
+
+# --- the glossary ----------------------------------------------------------------------
+
+GLOSSARY_CSV = "\n".join(
+    (
+        "# a comment line, skipped",
+        "en,de,ru,ar,fa,tr",
+        "volunteer,Ehrenamtliche / Ehrenamtlicher | Ehrenamt,волонтёр,"
+        "المتطوع | تطوع,داوطلب,gönüllü",
+        "volunteers,Ehrenamtliche,волонтёры | волонтёр,المتطوعون | متطوع,داوطلب,gönüllü",
+        "request,Anfrage,запрос,الطلب | طلب,درخواست,talep | taleb",
+        "coordinator,Koordination (Koordinatorin / Koordinator),координатор,المنسق,"
+        "هماهنگ‌کننده,koordinatör",
+        "municipality,Gemeinde,община | общин,البلدية,شهر یا روستا,belediye",
+        "health guide,Gesundheitslotsin / Gesundheitslotse,консультант…по вопросам здоровья,"
+        "المرشد الصحي | مرشد…صحي,راهنمای سلامت,sağlık rehberi",
+        "police clearance certificate,erweitertes Führungszeugnis,"
+        "справка об отсутствии судимости (Führungszeugnis),شهادة حسن السيرة,"
+        "گواهی عدم سوءسابقه (Führungszeugnis),adli sicil belgesi (Führungszeugnis)",
+    )
+)
+
+
+@pytest.fixture
+def glossary(tmp_path):
+    from wirnet.i18n_check import Glossary
+
+    path = tmp_path / "glossary.csv"
+    path.write_text(GLOSSARY_CSV, encoding="utf-8")
+    loaded = Glossary.load(path)
+    assert not loaded.problems
+    return loaded
+
+
+def glossary_problems_of(glossary, locale, msgid, msgstr, comments=()):
+    from babel.messages.catalog import Message
+
+    from wirnet.i18n_check import glossary_problems
+
+    message = Message(msgid, msgstr, user_comments=list(comments), lineno=42)
+    return glossary_problems(message, locale, glossary, f"translations/{locale}/x.po:42")
+
+
+def test_the_glossary_check_fails_when_a_translation_uses_another_word(glossary):
+    problems = glossary_problems_of(glossary, "de", "Find volunteers", "Freiwillige finden")
+    assert len(problems) == 1
+    assert problems[0].startswith("de: translations/de/x.po:42: 'Find volunteers': glossary:")
+    assert "'volunteers'" in problems[0] and "'Ehrenamtliche'" in problems[0]
+    assert not glossary_problems_of(glossary, "de", "Find volunteers", "Ehrenamtliche finden")
+
+
+def test_the_glossary_check_accepts_a_stem_and_normalised_spellings(glossary):
+    ok = lambda loc, msgid, msgstr: not glossary_problems_of(glossary, loc, msgid, msgstr)  # noqa: E731
+    # A stem covers the inflections; "волонтёры" alone would not match "волонтёров".
+    assert ok("ru", "Please choose a municipality.", "Пожалуйста, выберите общину.")
+    assert not ok("ru", "Please choose a municipality.", "Пожалуйста, выберите город.")
+    assert ok("de", "My volunteer profile", "Mein Ehrenamtsprofil")
+    # ё written as е, Arabic diacritics and tatweel, Arabic yeh and kaf in Persian text,
+    # a space where the glossary has a zero-width non-joiner.
+    assert ok("ru", "A volunteer is coming", "Придёт волонтер")
+    assert ok("ar", "A volunteer is coming", "سيحضر مُتَطـوِّعٌ")
+    assert ok("fa", "Ask the coordinator", "از هماهنگ كننده بپرسيد")
+    # Turkish consonant softening through a listed stem: talep → talebi.
+    assert ok("tr", "Change the request", "Talebi değiştir")
+    # "…" stands for an ending inside a term, within one clause only.
+    assert ok("ru", "Become a health guide", "Станьте консультантом по вопросам здоровья")
+    assert ok("ar", "Health guides help", "المرشدون الصحيون يساعدون")
+    assert not ok("ru", "Become a health guide", "Станьте консультантом. По вопросам здоровья")
+    # A bracketed German word, or the words before it, or either half of "A / B".
+    assert ok("tr", "Police clearance certificate", "Führungszeugnis")
+    assert ok("tr", "Police clearance certificate", "Adli sicil belgesi")
+    assert ok("de", "Your coordinator", "Ihre Koordinatorin")
+    assert ok("de", "Your coordinator", "Ihre Koordination")
+
+
+def test_the_glossary_check_matches_english_words_not_parts_or_placeholders(glossary):
+    terms = lambda english: sorted(t.english for t in glossary.terms_in(english))  # noqa: E731
+    assert terms("Open requests") == ["request"]
+    assert terms("You requested a new link") == []
+    assert terms("Find volunteers") == ["volunteers"]  # its own row, not volunteer's plural
+    assert terms("A volunteer's profile") == ["volunteer"]
+    assert terms("Towns and municipalities") == ["municipality"]
+    assert terms("Volunteering for diversity") == []
+    assert terms("%(volunteer)s will come") == []
+    assert terms("Ask your Health Guide") == ["health guide"]
+
+
+def test_the_glossary_check_reads_every_plural_form(glossary):
+    from babel.messages.catalog import Message
+
+    from wirnet.i18n_check import glossary_problems
+
+    message = Message(
+        ("%(num)d volunteer found", "%(num)d volunteers found"),
+        ("Найден %(num)d волонтёр", "Найдено %(num)d человека", "Найдено %(num)d волонтёров"),
+    )
+    problems = glossary_problems(message, "ru", glossary, "ru.po:7")
+    # Both "volunteer" (singular msgid) and "volunteers" (plural msgid) apply to every form.
+    found = sorted(
+        re.search(r"glossary: (plural form \d translates '[a-z]+')", p)[1] for p in problems
+    )
+    assert found == [
+        "plural form 1 translates 'volunteer'",
+        "plural form 1 translates 'volunteers'",
+    ]
+
+
+def test_the_glossary_check_honours_a_visible_exemption(glossary):
+    msgid, msgstr = "Request a new password link", "Neuen Link anfordern"
+    assert glossary_problems_of(glossary, "de", msgid, msgstr)
+    exempt = ["glossary: request — a verb here, not a request for help"]
+    assert not glossary_problems_of(glossary, "de", msgid, msgstr, exempt)
+    # An exemption says which term and why; it must name a glossary term the message uses,
+    # and it must still be needed.
+    for comment, complaint in (
+        ("glossary: request", "write the exemption as"),
+        ("glossary: inquiry — a verb", "not a glossary term"),
+        ("glossary: volunteer — not in this message", "which the message does not use"),
+    ):
+        problems = glossary_problems_of(glossary, "de", msgid, msgstr, [comment])
+        assert any(complaint in p for p in problems), (comment, problems)
+    problems = glossary_problems_of(glossary, "de", "Your request", "Ihre Anfrage", exempt)
+    assert problems == [
+        "de: translations/de/x.po:42: 'Your request': glossary: exempt from 'request' "
+        "(a verb here, not a request for help), yet the translation uses 'Anfrage': "
+        "drop the exemption"
+    ]
+
+
+def test_a_glossary_row_without_every_language_is_reported(tmp_path):
+    from wirnet.i18n_check import Glossary
+
+    path = tmp_path / "glossary.csv"
+    path.write_text("en,de,ar\nvolunteer,Ehrenamtliche\nrequest,Anfrage, \n", encoding="utf-8")
+    problems = Glossary.load(path).problems
+    assert any(":2: 2 cells, the header has 3" in p for p in problems)
+    assert any(":3: 'request' has no ar form" in p for p in problems)
+
+
+def test_the_catalog_check_names_file_and_line_of_a_message_without_the_glossary_term(
+    tmp_path,
+):
+    """The shipped German catalog says "Passwort"; a glossary that asked for "Kennwort"
+    makes every German message about the password fail, each named by file and line."""
+    from babel.messages.pofile import read_po
+
+    shipped = (PROJECT_ROOT / "translations" / "glossary.csv").read_text(encoding="utf-8")
+    assert ",Passwort | Passwörter," in shipped
+    path = tmp_path / "glossary.csv"
+    path.write_text(shipped.replace(",Passwort | Passwörter,", ",Kennwort,"), encoding="utf-8")
+    problems = check_catalogs(locales=("de",), glossary_path=path)
+    po = PROJECT_ROOT / "translations" / "de" / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as handle:
+        line = read_po(handle, locale="de")["Please choose a password."].lineno
+    assert (
+        f"de: translations/de/LC_MESSAGES/messages.po:{line}: 'Please choose a password.': "
+        "glossary: translates 'password' without 'Kennwort'"
+    ) in "\n".join(problems)
+    assert problems and all("'password' without 'Kennwort'" in p for p in problems)
+
+
+def test_the_shipped_glossary_covers_every_shipped_language():
+    from wirnet.config import SHIPPED_LOCALES
+    from wirnet.i18n_check import Glossary
+
+    glossary = Glossary.load()
+    assert not glossary.problems
+    assert set(glossary.locales) == set(SHIPPED_LOCALES) - {"en"}
+    assert len(glossary.terms) >= 20
+    assert {"volunteer", "coordinator", "request", "language mediation", "consent"} <= {
+        t.english for t in glossary.terms
+    }
