@@ -142,7 +142,7 @@ class Config:
     }
     #: At most this many candidates are scored (the nearest that pass every hard rule),
     #: and this many near misses shown.
-    MATCH_MAX_CANDIDATES = 300
+    MATCH_MAX_CANDIDATES = 100
     MATCH_NEAR_MISSES = 10
     #: Offers in waves: this many volunteers per automatic wave, asked when nobody has
     #: accepted within the hours given (fewer for short-notice requests), at most this

@@ -45,12 +45,13 @@ withdrawn one) are left out: the match page lists them with the request's assign
 The statements are built once per *shape* of request (``Shape``: which rules it has) with
 bound parameters and kept; building and compiling statements of this size costs more than
 running them. On PostgreSQL the narrowing turns JIT compilation off for its transaction
-and asks for a plan for the values at hand (``set_config(…, is_local)``, the 13th query):
-the planner's cost estimate would have it compiled, which takes ten times longer than
-running it, and the generic plan of a prepared statement misjudges the driving rule. Each
-rule's ``EXISTS`` carries ``OFFSET 0`` there, so that it stays a probe through an index
-per volunteer (the planner would rather read the whole table once into a hash, misjudging
-how few are asked about).
+(``set_config(…, is_local)``, the 13th query): the planner's cost estimate would have it
+compiled, which takes ten times longer than running it. Plans are PostgreSQL's choice
+(after five runs, the generic plan of the prepared statement): planning this statement
+afresh for each request took longer than running it. Each rule's ``EXISTS`` carries
+``OFFSET 0`` there, so that it stays a probe through an index per volunteer (the planner
+would rather read the whole table once into a hash, misjudging how few are asked about);
+revision 0006 gives each probe an index that answers it alone.
 
 ``open_requests_for(profile, now=…)`` turns the engine round: the open requests in the
 volunteer's languages (SQL, bounded, soonest first), evaluated one by one against the
@@ -131,7 +132,7 @@ from wirnet.volunteers.models import (
 NEAR_MISS_POOL = 30
 #: Near misses are looked for among the nearest this many volunteers (passing the driving
 #: rule) that fail some rule: counting failures costs more than stopping at the first.
-NEAR_MISS_SCAN = 500
+NEAR_MISS_SCAN = 150
 #: ``open_requests_for`` evaluates at most this many open requests of each timing (fixed
 #: appointments, flexible windows), soonest first.
 OPEN_REQUEST_POOL = 200
@@ -727,9 +728,9 @@ def select_ids(
     if shape.dialect == "postgresql":
         # For this transaction: no JIT compilation (the planner's estimate for this query
         # is high enough to have it compiled, which takes ten times longer than running
-        # it), and a plan for the values at hand each time (a prepared statement would
-        # soon get a generic plan, which misjudges how many the driving rule lets
-        # through: twice as slow).
+        # it). Plans are left to PostgreSQL's own choice: a plan made afresh for the
+        # values at hand each time was better judged, but making it took longer than
+        # running the generic one.
         _rows(_PLANNER_SETTINGS, {})
     found: tuple[list[int], list[int]] = ([], [])
     for profile_id, fails in _rows(_selection(shape), values):
@@ -1090,10 +1091,7 @@ def histories(ids: Sequence[int], facts: engine.RequestFacts, now: datetime) -> 
     }
 
 
-_PLANNER_SETTINGS = select(
-    func.set_config("jit", "off", True),
-    func.set_config("plan_cache_mode", "force_custom_plan", True),
-)
+_PLANNER_SETTINGS = select(func.set_config("jit", "off", True))
 _TOWNS = select(Municipality.id, Municipality.name, Municipality.lat, Municipality.lon)
 _KINDS = select(
     QualificationType.id,

@@ -225,7 +225,15 @@ class Assignment(db.Model):
             "(starts_at IS NULL AND ends_at IS NULL) OR ends_at > starts_at",
             name="ends_after_start",
         ),
-        Index("ix_assignments_profile_state_starts", "profile_id", "state", "starts_at"),
+        # Matching: is this volunteer booked at a time, from the index alone.
+        Index(
+            "ix_assignments_profile_state_starts",
+            "profile_id",
+            "state",
+            "starts_at",
+            "ends_at",
+            "request_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -203,6 +203,8 @@ class LanguageSkill(db.Model):
             "profile_id",
             postgresql_ops={"code": "text_pattern_ops"},
         ),
+        # Matching: does this volunteer speak the language at a level, from the index alone.
+        Index("ix_language_skills_profile_code_rank", "profile_id", "code", "level_rank"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,6 +257,14 @@ class Qualification(db.Model):
         Index(
             "ix_qualifications_type_state_expiry", "type_id", "state", "expires_on", "profile_id"
         ),
+        # Matching: does this volunteer hold a type, verified, valid, from the index alone.
+        Index(
+            "ix_qualifications_profile_type_state_expiry",
+            "profile_id",
+            "type_id",
+            "state",
+            "expires_on",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -296,7 +306,8 @@ class AvailabilitySlot(db.Model):
     __table_args__ = (
         CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        Index("ix_availability_slots_weekday", "weekday", "profile_id"),
+        # Matching: does this volunteer have a slot covering a time, from the index alone.
+        Index("ix_availability_slots_weekday", "weekday", "profile_id", "starts_at", "ends_at"),
         # Matching: who has a slot covering a time, from the index alone.
         Index("ix_availability_slots_cover", "weekday", "starts_at", "ends_at", "profile_id"),
     )
@@ -315,7 +326,11 @@ class AvailabilitySlot(db.Model):
 
 class Absence(db.Model):
     __tablename__ = "absences"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        # Matching: is this volunteer away on a day, from the index alone.
+        Index("ix_absences_profile_days", "profile_id", "starts_on", "ends_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(
