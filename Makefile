@@ -72,11 +72,13 @@ axe: $(AXE_JS)
 test: install-test compile chromium axe
 	$(BIN)/python -m pytest
 
-# PNGs of every main page of every demo role at 360 px, in German and Arabic, with an
-# index.html: `make screenshots` (into screenshots/), or `make screenshots SHOTS=dir`.
+# PNGs of every main page of every demo role at 360 px, in German, Arabic, Persian and
+# Pashto, with an index.html: `make screenshots` (into screenshots/, some 3 minutes), or
+# `make screenshots SHOTS=dir SHOT_LOCALES=de,ar`. Not part of `make test`.
 SHOTS ?= screenshots
+SHOT_LOCALES ?= de,ar,fa,ps
 screenshots: install-test compile chromium
-	$(BIN)/python -m tests.browser.screenshots --out $(SHOTS)
+	$(BIN)/python -m tests.browser.screenshots --out $(SHOTS) --locales $(SHOT_LOCALES)
 
 lint: install-test
 	$(BIN)/ruff check .

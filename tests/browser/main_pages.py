@@ -3,7 +3,11 @@ accessibility checks (test_axe.py) visit and what `make screenshots` photographs
 
 ``seed()`` loads the demo data and what a few pages need beyond it (a password-reset link,
 an import list waiting for its preview); ``main_pages()`` then names each role's pages with
-the ids of that data. Every demo account has the password ``wirnet-demo``.
+the ids of that data (an offer waiting for the volunteer's answer, an appointment of theirs
+whose outcome can be recorded …). Every demo account has the password ``wirnet-demo``.
+
+The page-weight test (tests/integration/test_pages.py) weighs these same pages, and checks
+that every page of the app is here or said not to be a main page.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from sqlalchemy import select, update
 
 from wirnet.auth import services as auth_services
 from wirnet.auth.models import User
+from wirnet.db_types import utcnow
 from wirnet.demo import DEMO_PASSWORD, DEMO_VOLUNTEER, load_demo_data
 from wirnet.extensions import db
 from wirnet.i18n import LANGUAGE_COOKIE
 from wirnet.mail.models import OutboxMessage
+from wirnet.matching import assignments, candidates, followup
 from wirnet.organisations.models import Membership
-from wirnet.projects.models import Project
-from wirnet.requests.models import Assignment, Request, RequestState
+from wirnet.projects.models import Project, ProjectRole
+from wirnet.requests.models import Assignment, AssignmentState, Request, RequestState
 from wirnet.volunteers import importer
 from wirnet.volunteers.models import LanguageSkill, VolunteerProfile
 
@@ -76,6 +82,56 @@ def _reset_path() -> str:
     return urlsplit(link).path
 
 
+def _offer_token(profile_id: int) -> str:
+    """The link of an offer the volunteer has not answered yet (the e-mail's accept and
+    decline links are this, followed by /accept or /decline)."""
+    now = utcnow()
+    for offer in db.session.scalars(
+        select(Assignment)
+        .where(Assignment.profile_id == profile_id, Assignment.state == AssignmentState.PROPOSED)
+        .order_by(Assignment.id)
+    ):
+        token = assignments.offer_token(offer)
+        if assignments.offer_from_token(token, now=now)[1] is None:
+            return token
+    raise LookupError("the demo volunteer has no offer waiting for an answer")
+
+
+def _reportable(user: User, profile_id: int) -> int:
+    """An appointment of the volunteer that has begun and whose outcome can be recorded."""
+    now = utcnow()
+    for booked in db.session.scalars(
+        select(Assignment).where(Assignment.profile_id == profile_id).order_by(Assignment.id)
+    ):
+        if followup.outcome_problem(user, booked, now=now) is None:
+            return booked.id
+    raise LookupError("the demo volunteer has no appointment to report on")
+
+
+def _to_match() -> int:
+    """The open request whose match page shows the most kinds of things: a volunteer who
+    fits and one who nearly does (their cards), else one who fits, else none."""
+    now = utcnow()
+    best, shown = None, -1
+    for item in db.session.scalars(
+        select(Request).where(Request.state == RequestState.OPEN).order_by(Request.id)
+    ):
+        ranking = candidates.rank_request(item, now=now)
+        kinds = bool(ranking.candidates) + bool(ranking.near_misses)
+        if kinds > shown:
+            best, shown = item.id, kinds
+        if kinds == 2:
+            break
+    return _found(best, "open request")
+
+
+def _found(value, what: str):
+    """A page whose data is missing would silently drop out of the checks: say so."""
+    if value is None:
+        raise LookupError(f"the demo data has no {what}")
+    return value
+
+
 def main_pages() -> dict[str, list[MainPage]]:
     """Each role's main pages, with the ids of the demo data; in an app context."""
     volunteer = User.by_email(ACCOUNTS["volunteer"])
@@ -92,13 +148,27 @@ def main_pages() -> dict[str, list[MainPage]]:
     request_id = db.session.scalar(
         select(Request.id).where(Request.organisation_id == org_id).order_by(Request.id).limit(1)
     )
-    open_id = db.session.scalar(
-        select(Request.id).where(Request.state == RequestState.OPEN).order_by(Request.id).limit(1)
-    )
-    assignment_id = db.session.scalar(
-        select(Assignment.id).where(Assignment.profile_id == profile_id).order_by(Assignment.id)
+    assignment_id = _found(
+        db.session.scalar(
+            select(Assignment.id)
+            .where(Assignment.profile_id == profile_id)
+            .order_by(Assignment.id)
+            .limit(1)
+        ),
+        "assignment of the volunteer",
     )
     project_id = db.session.scalar(select(Project.id).order_by(Project.id).limit(1))
+    role_id = _found(
+        db.session.scalar(
+            select(ProjectRole.id)
+            .where(ProjectRole.project_id == project_id)
+            .order_by(ProjectRole.id)
+            .limit(1)
+        ),
+        "project with a role",
+    )
+    offer = f"/offer/{_offer_token(profile_id)}"
+    outcome = f"/assignments/{_reportable(volunteer, profile_id)}/outcome"
     batch_id = db.session.scalar(select(importer.ImportBatch.id).order_by(importer.ImportBatch.id))
     org, req = f"/organisations/{org_id}", f"/requests/{request_id}"
     project = f"/projects/{project_id}"
@@ -108,8 +178,13 @@ def main_pages() -> dict[str, list[MainPage]]:
             ("signup", "/auth/signup"),
             ("login", "/auth/login"),
             ("forgot", "/auth/forgot"),
+            ("signup-sent", "/auth/signup/sent"),
             ("reset", _reset_path()),
             ("org-register", "/organisations/register"),
+            ("org-registered", "/organisations/registered"),
+            # The links of an offer e-mail, opened on a phone without logging in.
+            ("offer-accept", offer + "/accept"),
+            ("offer-decline", offer + "/decline"),
             ("contact", "/contact"),
             ("imprint", "/imprint"),
             ("privacy", "/privacy"),
@@ -126,7 +201,8 @@ def main_pages() -> dict[str, list[MainPage]]:
             ("directory", "/volunteers/directory"),
             ("assignments", "/volunteer/assignments"),
             ("open-requests", "/volunteer/requests"),
-            *([("assignment", f"/volunteer/assignments/{assignment_id}")] if assignment_id else []),
+            ("assignment", f"/volunteer/assignments/{assignment_id}"),
+            ("outcome", outcome),
             ("projects", "/projects"),
             ("project", project),
             ("projects-mine", "/projects/mine"),
@@ -155,10 +231,15 @@ def main_pages() -> dict[str, list[MainPage]]:
             ("board", "/coordinator/requests"),
             ("request-new", "/requests/new"),
             ("request", req),
-            ("match", f"/coordinator/requests/{open_id}/match"),
+            ("request-edit", req + "/edit"),
+            ("match", f"/coordinator/requests/{_to_match()}/match"),
+            ("outcome", outcome),
             ("projects", "/projects"),
             ("project", project),
             ("project-new", "/projects/new"),
+            ("project-edit", project + "/edit"),
+            ("role-new", project + "/roles/new"),
+            ("role-edit", f"{project}/roles/{role_id}/edit"),
         ],
         "admin": [
             ("home", "/home"),
@@ -183,12 +264,18 @@ def log_in(page: Page, base_url: str, role: str) -> None:
     assert urlsplit(page.url).path == "/home", page.url
 
 
+def set_account_locale(role: str, locale: str) -> None:
+    """The role's account reads ``locale`` (nothing for the anonymous visitor); in an app
+    context."""
+    email = ACCOUNTS[role]
+    if email is not None:
+        db.session.execute(update(User).where(User.email == email).values(locale=locale))
+        db.session.commit()
+
+
 def use_locale(context, base_url: str, role: str, locale: str) -> None:
     """Show the pages in ``locale``: the account's language for a logged-in role (it wins
     over the browser's), the language switcher's cookie for the anonymous visitor; in an
     app context."""
     context.add_cookies([{"name": LANGUAGE_COOKIE, "value": locale, "url": base_url}])
-    email = ACCOUNTS[role]
-    if email is not None:
-        db.session.execute(update(User).where(User.email == email).values(locale=locale))
-        db.session.commit()
+    set_account_locale(role, locale)

@@ -1,5 +1,6 @@
-"""`make screenshots`: every main page of every demo role on a phone, in German and in
-Arabic, as full-page PNGs with an index.html, for a reviewer to look at.
+"""`make screenshots`: every main page of every demo role on a phone, in German and in the
+three right-to-left languages (Arabic, Persian, Pashto), as full-page PNGs with an
+index.html, for a reviewer to look at.
 
     python -m tests.browser.screenshots --out screenshots/
 
@@ -7,6 +8,9 @@ Starts the app on a scratch SQLite database with the demo data (``wirnet.demo``)
 on loopback, logs in as each demo account in Debian's chromium and photographs the pages
 that main_pages.py names (the same the accessibility checks visit). Nothing is kept but
 the pictures.
+
+The pictures use the machine's fonts: with Debian's DejaVu alone a few Pashto letters (ۍ)
+show as boxes, which a phone does not; `apt-get install fonts-noto-core` shows them.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, serving
 from wirnet import create_app
 from wirnet.extensions import db
 
-LOCALES = ("de", "ar")
+LOCALES = ("de", "ar", "fa", "ps")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
