@@ -140,9 +140,10 @@ class Config:
         "reliability": 1.5,
         "topics": 0.5,
     }
-    #: At most this many candidates are scored (the nearest that pass every hard rule),
-    #: and this many near misses shown.
-    MATCH_MAX_CANDIDATES = 100
+    #: At most this many candidates are scored (the nearest that pass every hard rule:
+    #: the match page shows the best 25 of them, waves ask three at a time), and this
+    #: many near misses shown.
+    MATCH_MAX_CANDIDATES = 50
     MATCH_NEAR_MISSES = 10
     #: Offers in waves: this many volunteers per automatic wave, asked when nobody has
     #: accepted within the hours given (fewer for short-notice requests), at most this

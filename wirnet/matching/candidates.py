@@ -1,8 +1,8 @@
 """The query layer of matching: narrow the volunteers in SQL, load what the engine needs in
 a constant number of queries, and let the pure engine (:mod:`wirnet.matching.engine`) decide.
 
-``rank_request(request, now=…)`` sends the same 12 queries whatever the number of
-volunteers (13 on PostgreSQL, see below):
+``rank_request(request, now=…)`` sends the same 6 queries whatever the number of
+volunteers (7 on PostgreSQL, see below):
 
 1. the region's municipalities (a few dozen rows: the distance from each centre to the
    request's is computed here, with the engine's own haversine, so the floats are the
@@ -29,10 +29,11 @@ volunteers (13 on PostgreSQL, see below):
    the driving rule: for an appointment at a fixed time, not at short notice, "no weekly
    slot then" is not looked for). Conflicts of interest, mode and setting (JSON lists and
    free text) are left to the engine.
-5. loading, for the ids found, one query each (``load``): profiles with their names;
-   skills in the request's language (and for mediation the other one); the required
-   qualifications; slots on the appointment's weekday; absences on its days; bookings
-   around it; conflicts; 12. the assignment history aggregated with ``GROUP BY`` the
+5. loading the ids found, one statement (``load``): their profiles with their names, and
+   with each, as JSON from a correlated subquery that an index on the volunteer answers,
+   their skills in the request's language (and for mediation the other one), the required
+   qualifications, slots on the appointment's weekday, absences on its days, bookings
+   around it and conflicts; 6. the assignment history aggregated with ``GROUP BY`` the
    volunteer (recent assignments, worked with this organisation or client, declined here,
    offers made and answered).
 
@@ -45,7 +46,7 @@ withdrawn one) are left out: the match page lists them with the request's assign
 The statements are built once per *shape* of request (``Shape``: which rules it has) with
 bound parameters and kept; building and compiling statements of this size costs more than
 running them. On PostgreSQL the narrowing turns JIT compilation off for its transaction
-(``set_config(…, is_local)``, the 13th query): the planner's cost estimate would have it
+(``set_config(…, is_local)``, the 7th query): the planner's cost estimate would have it
 compiled, which takes ten times longer than running it. Plans are PostgreSQL's choice
 (after five runs, the generic plan of the prepared statement): planning this statement
 afresh for each request took longer than running it. Each rule's ``EXISTS`` carries
@@ -55,7 +56,7 @@ revision 0006 gives each probe an index that answers it alone.
 
 ``open_requests_for(profile, now=…)`` turns the engine round: the open requests in the
 volunteer's languages (SQL, bounded, soonest first), evaluated one by one against the
-volunteer's facts (loaded once); the ones that fit, soonest first; 11 queries whatever the
+volunteer's facts (loaded once); the ones that fit, soonest first; 5 queries whatever the
 numbers.
 """
 
@@ -63,7 +64,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -93,7 +93,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.elements import Grouping
 
@@ -129,10 +129,10 @@ from wirnet.volunteers.models import (
 
 #: At most this many near misses are read (the engine keeps those it finds failing exactly
 #: one rule, and shows ``MATCH_NEAR_MISSES`` of them).
-NEAR_MISS_POOL = 30
+NEAR_MISS_POOL = 15
 #: Near misses are looked for among the nearest this many volunteers (passing the driving
 #: rule) that fail some rule: counting failures costs more than stopping at the first.
-NEAR_MISS_SCAN = 150
+NEAR_MISS_SCAN = 100
 #: ``open_requests_for`` evaluates at most this many open requests of each timing (fixed
 #: appointments, flexible windows), soonest first.
 OPEN_REQUEST_POOL = 200
@@ -806,11 +806,19 @@ def _text(column):
 
 
 class _Sets(dict):
-    """JSON lists as frozensets, each distinct text decoded once."""
+    """JSON lists as frozensets, each distinct text decoded once (the lists of topics
+    people tick are few: kept between rankings, up to a bound)."""
+
+    BOUND = 4096
 
     def __missing__(self, text: str | None) -> frozenset:
+        if len(self) >= self.BOUND:
+            self.clear()
         value = self[text] = frozenset(json.loads(text) if text else ())
         return value
+
+
+_SETS = _Sets()
 
 
 def _among(column, dialect: str, name: str = "ids"):
@@ -831,19 +839,106 @@ def _rows(stmt, values: dict[str, Any]) -> list:
     return db.session.connection().execute(stmt, values).all()
 
 
-@lru_cache(maxsize=4)
-def _load_statements(dialect: str) -> dict[str, Any]:
-    """The loading statements, built once (see ``load``)."""
+def _json_rows(dialect: str, *columns, order_by):
+    """The rows of a correlated subquery as one JSON array of arrays (``[]`` or NULL when
+    there are none), so that one statement brings every table's rows along with each
+    volunteer."""
+    if dialect == "postgresql":
+        return func.json_agg(aggregate_order_by(func.json_build_array(*columns), order_by))
+    return func.json_group_array(func.json_array(*columns))
 
-    def ids(column):
-        return _among(column, dialect)
+
+def _json_list(column, dialect: str):
+    """A JSON list column as itself inside a JSON array (SQLite keeps it as text)."""
+    return column if dialect == "postgresql" else func.json(column)
+
+
+@lru_cache(maxsize=4)
+def _load_statement(dialect: str):
+    """The loading statement (see ``load``), built once: each volunteer's profile row with
+    their name, and — correlated subqueries, each answered by an index on the volunteer —
+    their skills, qualifications, slots, absences, bookings and conflicts as JSON."""
+
+    def rows(*columns, where, order_by, table=None):
+        query = select(_json_rows(dialect, *columns, order_by=order_by)).where(*where)
+        if table is not None:
+            query = query.select_from(table)
+        return query.scalar_subquery()
 
     first, last = bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)
     busy_from = bindparam("busy_from", type_=UTCDateTime())
     busy_until = bindparam("busy_until", type_=UTCDateTime())
     weekday = bindparam("weekday", type_=Integer)
-    return {
-        "profiles": select(
+    me = VolunteerProfile.id
+    languages = rows(
+        LanguageSkill.code,
+        LanguageSkill.level_rank,
+        LanguageSkill.mediates,
+        _json_list(LanguageSkill.modes, dialect),
+        _json_list(LanguageSkill.settings, dialect),
+        where=(
+            LanguageSkill.profile_id == me,
+            or_(
+                _variety(LanguageSkill.code, dialect, "lang"),
+                _variety(LanguageSkill.code, dialect, "other"),
+            ),
+        ),
+        order_by=LanguageSkill.id,
+    )
+    qualifications = rows(
+        QualificationType.key,
+        Qualification.state,
+        Qualification.expires_on,
+        QualificationType.grace_days,
+        where=(
+            Qualification.profile_id == me,
+            or_(
+                bindparam("all_types", type_=Boolean),
+                _among(Qualification.type_id, dialect, "types"),
+            ),
+        ),
+        order_by=Qualification.id,
+        table=Qualification.__table__.join(
+            QualificationType.__table__, QualificationType.id == Qualification.type_id
+        ),
+    )
+    slots = rows(
+        AvailabilitySlot.weekday,
+        AvailabilitySlot.starts_at,
+        AvailabilitySlot.ends_at,
+        where=(
+            AvailabilitySlot.profile_id == me,
+            or_(weekday < 0, AvailabilitySlot.weekday == weekday),
+        ),
+        order_by=AvailabilitySlot.id,
+    )
+    absences = rows(
+        Absence.starts_on,
+        Absence.ends_on,
+        where=(Absence.profile_id == me, Absence.ends_on >= first, Absence.starts_on <= last),
+        order_by=Absence.id,
+    )
+    busy = rows(
+        Assignment.starts_at,
+        Assignment.ends_at,
+        Assignment.request_id,
+        where=(
+            Assignment.profile_id == me,
+            Assignment.state.in_(BOOKED),
+            Assignment.starts_at.is_not(None),
+            Assignment.ends_at > busy_from,
+            Assignment.starts_at < busy_until,
+            Assignment.request_id != bindparam("request_id", type_=Integer),
+        ),
+        order_by=Assignment.id,
+    )
+    conflicts = rows(
+        ConflictOfInterest.description,
+        where=(ConflictOfInterest.profile_id == me,),
+        order_by=ConflictOfInterest.id,
+    )
+    return (
+        select(
             VolunteerProfile.id,
             _text(VolunteerProfile.status).label("status"),
             _text(VolunteerProfile.gender).label("gender"),
@@ -853,67 +948,16 @@ def _load_statements(dialect: str) -> dict[str, Any]:
             VolunteerProfile.on_call,
             cast(VolunteerProfile.topics, Text).label("topics"),
             User.display_name,
+            languages.label("languages"),
+            qualifications.label("qualifications"),
+            slots.label("slots"),
+            absences.label("absences"),
+            busy.label("busy"),
+            conflicts.label("conflicts"),
         )
         .join(User, User.id == VolunteerProfile.user_id)
-        .where(ids(VolunteerProfile.id)),
-        "languages": select(
-            LanguageSkill.profile_id,
-            LanguageSkill.code,
-            LanguageSkill.level_rank,
-            LanguageSkill.mediates,
-            cast(LanguageSkill.modes, Text),
-            cast(LanguageSkill.settings, Text),
-        )
-        .where(
-            ids(LanguageSkill.profile_id),
-            or_(
-                _variety(LanguageSkill.code, dialect, "lang"),
-                _variety(LanguageSkill.code, dialect, "other"),
-            ),
-        )
-        .order_by(LanguageSkill.id),
-        "qualifications": select(
-            Qualification.profile_id,
-            QualificationType.key,
-            _text(Qualification.state),
-            Qualification.expires_on,
-            QualificationType.grace_days,
-        )
-        .join(QualificationType, QualificationType.id == Qualification.type_id)
-        .where(
-            ids(Qualification.profile_id),
-            or_(
-                bindparam("all_types", type_=Boolean),
-                _among(Qualification.type_id, dialect, "types"),
-            ),
-        )
-        .order_by(Qualification.id),
-        "slots": select(
-            AvailabilitySlot.profile_id,
-            AvailabilitySlot.weekday,
-            _text(AvailabilitySlot.starts_at),
-            _text(AvailabilitySlot.ends_at),
-        ).where(
-            ids(AvailabilitySlot.profile_id),
-            or_(weekday < 0, AvailabilitySlot.weekday == weekday),
-        ),
-        "absences": select(Absence.profile_id, Absence.starts_on, Absence.ends_on).where(
-            ids(Absence.profile_id), Absence.ends_on >= first, Absence.starts_on <= last
-        ),
-        "busy": select(
-            Assignment.profile_id, Assignment.starts_at, Assignment.ends_at, Assignment.request_id
-        ).where(
-            ids(Assignment.profile_id),
-            Assignment.state.in_(BOOKED),
-            Assignment.starts_at.is_not(None),
-            Assignment.ends_at > busy_from,
-            Assignment.starts_at < busy_until,
-            Assignment.request_id != bindparam("request_id", type_=Integer),
-        ),
-        "conflicts": select(ConflictOfInterest.profile_id, ConflictOfInterest.description).where(
-            ids(ConflictOfInterest.profile_id)
-        ),
-    }
+        .where(_among(VolunteerProfile.id, dialect))
+    )
 
 
 #: "Until further notice", for the windows of ``load``.
@@ -922,8 +966,28 @@ FAR_MOMENT = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def _clock(value) -> time:
-    """A time of day as SQLite (text) or PostgreSQL (a time) hands it back."""
+    """A time of day as SQLite (text) or PostgreSQL (a time, or text in JSON) hands it
+    back."""
     return value if isinstance(value, time) else time.fromisoformat(value)
+
+
+def _day(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _moment(value) -> datetime:
+    """A UTC timestamp from JSON: SQLite's text without an offset, PostgreSQL's with."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _decoded(value) -> list:
+    """A JSON array as SQLite (text) or PostgreSQL (decoded, or NULL for none) hands it."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def load(
@@ -940,15 +1004,14 @@ def load(
 ) -> Loaded:
     """Profiles with names, languages, qualifications, slots, absences from ``first_day``
     (to ``last_day``), bookings overlapping ``busy_from``–``busy_until`` (but for
-    ``exclude_request_id``'s) and conflicts of the volunteers ``ids``: seven queries,
-    whatever their number.
+    ``exclude_request_id``'s) and conflicts of the volunteers ``ids``: one query, whatever
+    their number (``_load_statement``).
 
     Only what the engine looks at, if given: the skills in (varieties of) ``languages``
     (at most two), the qualifications of ``qualification_types``, the weekly slots on
     ``weekday``."""
-    statements = _load_statements(_dialect())
-    execute = _rows
-    wildcard = "*" if _dialect() == "sqlite" else "%"
+    dialect = _dialect()
+    wildcard = "*" if dialect == "sqlite" else "%"
     tags = list(languages)[:2]
     values = {
         "ids": _ids_value(ids),
@@ -966,37 +1029,42 @@ def load(
     if not tags:  # every language
         values |= {"lang_base": "", "lang_pattern": wildcard}
 
-    sets = _Sets()
-    profiles = {}
-    for row in execute(statements["profiles"], values):
-        profiles[row.id] = (row, sets[row.topics])
-    languages: dict[int, list] = defaultdict(list)
-    for profile_id, code, rank, mediates, modes, settings_ in execute(
-        statements["languages"], values
-    ):
-        languages[profile_id].append(
-            engine.LanguageFacts(code, rank, bool(mediates), sets[modes], sets[settings_])
-        )
-    qualifications: dict[int, list] = defaultdict(list)
+    sets = _SETS
     verified = QualificationState.VERIFIED.value
-    for profile_id, key, state, expires_on, grace in execute(statements["qualifications"], values):
-        until = expires_on + timedelta(days=grace or 0) if expires_on is not None else None
-        qualifications[profile_id].append(
-            engine.QualificationFacts(key, state == verified, until, expires_on)
-        )
-    slots: dict[int, list] = defaultdict(list)
-    for profile_id, day, start, end in execute(statements["slots"], values):
-        slots[profile_id].append(engine.Slot(day, _clock(start), _clock(end)))
-    absences: dict[int, list] = defaultdict(list)
-    for profile_id, starts_on, ends_on in execute(statements["absences"], values):
-        absences[profile_id].append((starts_on, ends_on))
-    busy: dict[int, list] = defaultdict(list)
-    for profile_id, starts_at, ends_at, request_id in execute(statements["busy"], values):
-        busy[profile_id].append(engine.Busy(starts_at, ends_at, request_id))
-    conflicts: dict[int, list] = defaultdict(list)
-    for profile_id, description in execute(statements["conflicts"], values):
-        conflicts[profile_id].append(description)
-    return Loaded(profiles, languages, qualifications, slots, absences, busy, conflicts)
+    profiles = {}
+    languages_of: dict[int, list] = {}
+    qualifications: dict[int, list] = {}
+    slots: dict[int, list] = {}
+    absences: dict[int, list] = {}
+    busy: dict[int, list] = {}
+    conflicts: dict[int, list] = {}
+    for row in _rows(_load_statement(dialect), values):
+        profile_id = row.id
+        profiles[profile_id] = (row, sets[row.topics])
+        languages_of[profile_id] = [
+            engine.LanguageFacts(
+                code, rank, bool(mediates), frozenset(modes or ()), frozenset(settings_ or ())
+            )
+            for code, rank, mediates, modes, settings_ in _decoded(row.languages)
+        ]
+        held = []
+        for key, state, expires_on, grace in _decoded(row.qualifications):
+            expires = _day(expires_on)
+            until = expires + timedelta(days=grace or 0) if expires is not None else None
+            held.append(engine.QualificationFacts(key, state == verified, until, expires))
+        qualifications[profile_id] = held
+        slots[profile_id] = [
+            engine.Slot(day, _clock(start), _clock(end)) for day, start, end in _decoded(row.slots)
+        ]
+        absences[profile_id] = [
+            (_day(starts_on), _day(ends_on)) for starts_on, ends_on in _decoded(row.absences)
+        ]
+        busy[profile_id] = [
+            engine.Busy(_moment(starts_at), _moment(ends_at), request_id)
+            for starts_at, ends_at, request_id in _decoded(row.busy)
+        ]
+        conflicts[profile_id] = [description for (description,) in _decoded(row.conflicts)]
+    return Loaded(profiles, languages_of, qualifications, slots, absences, busy, conflicts)
 
 
 def _offered():
@@ -1161,7 +1229,7 @@ def volunteer_facts(
     kinds: dict[str, Kind],
     now: datetime,
 ) -> list[engine.VolunteerFacts]:
-    """The engine's view of the volunteers ``ids`` for one request: eight queries. Only
+    """The engine's view of the volunteers ``ids`` for one request: two queries. Only
     what the engine looks at for it: the skills in its language (and for language
     mediation the other one), the qualifications it requires, the slots on its weekday."""
     days = Days.of(facts)
@@ -1198,7 +1266,7 @@ def rank_context(ctx: Context, *, now: datetime) -> engine.Ranking:
 
 
 def rank_request(request: Request, *, now: datetime) -> engine.Ranking:
-    """The volunteers ranked for ``request`` (best first) and its near misses; 13 queries
+    """The volunteers ranked for ``request`` (best first) and its near misses; 7 queries
     whatever the number of volunteers (see the module's docstring)."""
     return rank_context(context(request, now=now), now=now)
 
@@ -1286,7 +1354,7 @@ def open_requests_for(
     profile: VolunteerProfile, *, now: datetime, limit: int = 20
 ) -> list[tuple[Request, engine.Evaluation]]:
     """The open requests ``profile`` fits (every hard rule), soonest first: those not
-    started, not already offered to or booked by them, in their languages; 12 queries."""
+    started, not already offered to or booked by them, in their languages; 5 queries."""
     s = settings()
     today = local_today(now)
     towns = _towns()
