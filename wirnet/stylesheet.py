@@ -23,6 +23,10 @@ def minify(css: str) -> str:
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     css = re.sub(r"\s+", " ", css)
     css = re.sub(r"\s*([{};,>])\s*", r"\1", css)
+    # After a colon only (a space before one is a descendant combinator in a selector),
+    # and not inside a quoted string (``content: attr(data-label) ": "``).
+    parts = re.split(r"(\"[^\"]*\"|'[^']*')", css)
+    css = "".join(part if i % 2 else re.sub(r":\s+", ":", part) for i, part in enumerate(parts))
     return css.replace(";}", "}").strip()
 
 

@@ -182,6 +182,9 @@ def test_the_stylesheet_is_served_minified_with_every_rule_kept(client_as):
     uncommented = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
     assert served.count("{") == uncommented.count("{") > 50
     assert served.count(";") + served.count("}") >= uncommented.count(";")
+    # No space after a declaration's colon, but quoted text stays as written.
+    assert "color: " not in served and "color:" in served
+    assert 'attr(data-label) ": "' in served
     again = client_as("anonymous").get(
         "/static/css/wirnet.css", headers={"If-None-Match": response.headers["ETag"]}
     )
