@@ -207,7 +207,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from wirnet.bidi import isolate_filter
     from wirnet.centre import load_centre, tel_link
-    from wirnet.i18n import native_name, switcher_choices, text_direction
+    from wirnet.i18n import list_filter, native_name, switcher_choices, text_direction
     from wirnet.main.forms import LanguageForm
     from wirnet.roles import Role
     from wirnet.sanitize import sanitize_html
@@ -218,6 +218,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["sanitize"] = sanitize_html
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["isolate"] = isolate_filter
+    app.jinja_env.filters["format_list"] = list_filter
     app.jinja_env.filters["tel_link"] = tel_link
     # Read once at start-up: a wrong centre file stops the start with a clear message.
     centre = app.extensions["wirnet.centre"] = load_centre(app.config["CENTRE_FILE"])

@@ -1,13 +1,18 @@
-"""Locale selection, text direction and language names from CLDR (through Babel)."""
+"""Locale selection, text direction, language names and lists from CLDR (through Babel)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from babel import Locale
+from babel.lists import format_list
 from flask import Response, current_app, has_request_context, request
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup, escape
 from wtforms import SelectChoice
 
 LANGUAGE_COOKIE = "wirnet_lang"
@@ -113,3 +118,34 @@ def switcher_choices() -> list[SelectChoice]:
         )
         for code in supported_locales()
     ]
+
+
+def locale_list(items: Iterable[Any], locale: str | None = None, style: str = "standard") -> str:
+    """``items`` as one phrase the way the reader's language writes a list, from CLDR:
+    "A, B und C", "A، B، و C", "A, B і C", "Aን Bን". ``locale`` defaults to the current
+    one. "standard" is the "and" list; Babel 2.19 has no "unit" patterns for de, fa, ps
+    or ti (it raises), so every list of the pages is a "standard" one."""
+    texts = [str(item) for item in items or ()]
+    if not texts:
+        return ""
+    return format_list(texts, style=style, locale=locale or current_locale())
+
+
+_SLOT = re.compile(r"\x00(\d+)\x00")
+
+
+@pass_eval_context
+def list_filter(eval_ctx: Any, items: Iterable[Any], style: str = "standard") -> Markup | str:
+    """Jinja filter ``format_list``: ``locale_list`` of the items. In HTML each item is
+    escaped unless it is already markup (``<bdi>…</bdi>`` stays), and so is CLDR's
+    pattern text around them; in plain text (e-mails) the items go in as they are."""
+    items = list(items or ())
+    if not eval_ctx.autoescape:
+        return locale_list(items, style=style)
+    parts = [escape(item) for item in items]
+    slots = [f"\x00{index}\x00" for index in range(len(parts))]
+    # split() alternates the pattern's own text and the slot numbers; join() escapes the text.
+    pieces = _SLOT.split(locale_list(slots, style=style))
+    return Markup("").join(
+        parts[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces)
+    )

@@ -1,7 +1,9 @@
 """Checks that every shipped catalog translates every message of the code, and nothing stale.
 
 English is the language of the message ids, so it needs no catalog of its own. The key
-terms of ``translations/glossary.csv`` must be translated as the glossary says.
+terms of ``translations/glossary.csv`` must be translated as the glossary says, and the
+right-to-left catalogs keep left-to-right fragments (``M. K.``, ``2024-17``, ``.ics``) in
+bidi isolates.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -291,6 +294,88 @@ def glossary_problems(message, locale: str, glossary: Glossary, where: str) -> l
     return problems
 
 
+# --- left-to-right fragments in right-to-left catalogs --------------------------------
+#
+# In an Arabic, Persian or Pashto sentence the Unicode bidi algorithm reorders what is
+# written left to right around its punctuation: "M. K." shows as ".M. K", "2024-17" as
+# "17-2024" (digits after Arabic letters are Arabic numbers, and a hyphen between two of
+# them takes the sentence's direction), "(.ics file)" as "(ics. file)". A translation wraps
+# such a fragment in LEFT-TO-RIGHT ISOLATE U+2066 … POP DIRECTIONAL ISOLATE U+2069 (or
+# FIRST STRONG ISOLATE U+2068 … U+2069, as for placeholders whose value may be either).
+#
+# Reported, outside isolates and placeholders: a Latin word with a full stop inside or
+# before it (an abbreviation followed by another Latin letter or a closing bracket, a file
+# extension, a domain), letters or digits joined by "-", "@", "." or "/" (codes, dates,
+# addresses; a decimal number such as 1.5 stays in order and is not reported), and a "+"
+# before a digit (a phone number). A Latin word at the end of a sentence ("… or car.") is
+# fine: its full stop belongs to the right-to-left sentence.
+
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+_OPENERS = LRI + RLI + FSI
+_INNERMOST_ISOLATE = re.compile(f"[{_OPENERS}][^{_OPENERS}{PDI}]*{PDI}")
+LTR_FRAGMENT = re.compile(
+    r"(?<![A-Za-z0-9])\.[A-Za-z][A-Za-z0-9]*"  # .ics, .xlsx
+    r"|[A-Za-z0-9]+(?:[.@/-][A-Za-z0-9]+)+"  # 2024-17, name@example.org, USt-IdNr
+    r"|[A-Za-z]+\.(?=\s?[A-Za-z)\]])"  # M. K., (z.B.)
+    r"|\+\d"  # +49 561 …
+)
+_DECIMAL = re.compile(r"\d+(?:\.\d+)+")
+
+
+@cache
+def is_right_to_left(locale: str) -> bool:
+    return Locale.parse(locale).character_order == "right-to-left"
+
+
+def unisolated_fragments(text: str) -> list[str]:
+    """The left-to-right fragments of ``text`` that the bidi algorithm would reorder,
+    outside placeholders and isolates."""
+    text = PLACEHOLDER.sub(" ", text.replace("%%", ""))
+    while True:
+        stripped = _INNERMOST_ISOLATE.sub(" ", text)
+        if stripped == text:
+            break
+        text = stripped
+    return [m.group(0) for m in LTR_FRAGMENT.finditer(text) if not _DECIMAL.fullmatch(m.group(0))]
+
+
+def isolate_balance_problem(text: str) -> str | None:
+    """Isolates that are not closed, or a PDI that closes nothing (it would leak into the
+    rest of the page, or do nothing)."""
+    depth = 0
+    for char in text:
+        if char in _OPENERS:
+            depth += 1
+        elif char == PDI:
+            if depth == 0:
+                return "a POP DIRECTIONAL ISOLATE (U+2069) closes no isolate"
+            depth -= 1
+    return f"{depth} bidi isolate(s) not closed by U+2069" if depth else None
+
+
+def bidi_problems(message, locale: str) -> list[str]:
+    """Left-to-right fragments of a right-to-left translation that are not isolated, and
+    isolates that do not pair up."""
+    if not is_right_to_left(locale):
+        return []
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    problems: list[str] = []
+    for index, form in enumerate(strings):
+        if not form:
+            continue
+        which = f"plural form {index} " if len(strings) > 1 else ""
+        balance = isolate_balance_problem(form)
+        if balance:
+            problems.append(f"{which}{balance}")
+        fragments = unisolated_fragments(form)
+        if fragments:
+            problems.append(
+                f"{which}left-to-right {', '.join(map(repr, fragments))} would be reordered: "
+                "wrap each in U+2066 … U+2069 (LRI … PDI), or U+2068 … U+2069 (FSI … PDI)"
+            )
+    return problems
+
+
 def check_catalogs(
     locales: tuple[str, ...] = SHIPPED_LOCALES, glossary_path: Path = GLOSSARY
 ) -> list[str]:
@@ -326,6 +411,8 @@ def check_catalogs(
             for error in placeholder_problems(message):
                 problems.append(f"{locale}: {where}: {msgid!r}: {error}")
             problems.extend(glossary_problems(message, locale, glossary, where))
+            for error in bidi_problems(message, locale):
+                problems.append(f"{locale}: {where}: {msgid!r}: {error}")
         for msgid in sorted(in_code - in_catalog):
             problems.append(f"{locale}: missing (run `make babel`): {msgid!r}")
         for msgid in sorted(in_catalog - in_code):

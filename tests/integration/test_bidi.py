@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import render_template_string
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from tests.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import last_link, outbox, page
 from wirnet.bidi import FSI, PDI, isolated
+from wirnet.extensions import db
+from wirnet.i18n_check import check_catalogs
 from wirnet.mail.outbox import render_message
 
 AR = {"Accept-Language": "ar"}
@@ -112,3 +115,106 @@ def test_left_to_right_mails_isolate_only_right_to_left_values(app):
         with force_locale("ar"):
             _, body = render_message("password_changed", "ar", user=german)
         assert f"{FSI}Jonas Weber{PDI}" in body
+
+
+# --- left-to-right fragments inside right-to-left translations --------------------------
+#
+# "M. K." showed as ".M. K", "2024-17" as "17-2024" and "(.ics file)" as "(ics. file)":
+# the catalogs wrap such fragments in LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE.
+
+LRI = "\u2066"
+RIGHT_TO_LEFT = ("ar", "fa", "ps")
+
+
+def ltr(fragment: str) -> str:
+    return f"{LRI}{fragment}{PDI}"
+
+
+def test_the_client_reference_hint_keeps_its_examples_in_order_in_persian(client_as, users, orgs):
+    users["org_member"].locale = "fa"
+    db.session.flush()
+    html = page(client_as("org_member").get("/requests/new"))
+    assert '<html lang="fa" dir="rtl">' in html
+    assert f"مثلاً {ltr('M. K.')} یا {ltr('2024-17')}." in html
+
+
+def test_the_calendar_button_keeps_ics_in_order_in_persian(client_as, users, orgs):
+    from tests.integration.followup_support import booked_request, profile_for
+    from tests.integration.request_support import in_days
+
+    users["volunteer"].locale = "fa"
+    db.session.flush()
+    _item, row = booked_request(
+        orgs["org_member"], profile_for(users["volunteer"]), starts_at=in_days(10)
+    )
+    html = page(client_as("volunteer").get(f"/volunteer/assignments/{row.id}"))
+    assert f"افزودن به تقویم من (فایل {ltr('.ics')})" in html
+
+
+@pytest.mark.parametrize("locale", RIGHT_TO_LEFT)
+def test_right_to_left_catalogs_isolate_codes_dates_and_file_types(app, locale):
+    with app.test_request_context(), force_locale(locale):
+        hint = gettext(
+            "Initials or your own number, for example M. K. or 2024-17. "
+            "Do not enter the client's name."
+        )
+        assert ltr("M. K.") in hint and ltr("2024-17") in hint
+        assert ltr(".ics") in gettext("Add to my calendar (.ics file)")
+        assert ltr("2025-03-14") in gettext("Please enter the date, for example 2025-03-14.")
+        assert ltr("name@example.org") in gettext(
+            "Please enter a valid e-mail address, such as name@example.org."
+        )
+        # A placeholder for what someone typed into an import file: either direction.
+        assert f"{FSI}%(value)s{PDI}" in gettext("Unknown language code: %(value)s.")
+        assert f"{FSI}ar-SY{PDI}" in gettext("Unknown language code: %(value)s.", value="ar-SY")
+
+
+def test_every_right_to_left_catalog_passes_the_bidi_check():
+    problems = [p for p in check_catalogs(RIGHT_TO_LEFT) if "left-to-right" in p or "isolate" in p]
+    assert not problems, "\n".join(problems)
+
+
+def bidi_problems_of(locale: str, msgid: str, msgstr: str) -> list[str]:
+    from babel.messages.catalog import Message
+
+    from wirnet.i18n_check import bidi_problems
+
+    return bidi_problems(Message(msgid, msgstr), locale)
+
+
+def test_the_bidi_check_reports_unisolated_left_to_right_fragments():
+    from wirnet.i18n_check import unisolated_fragments
+
+    assert unisolated_fragments("مثلاً M. K. یا 2024-17.") == ["M.", "2024-17"]
+    assert unisolated_fragments("فایل .ics") == [".ics"]
+    assert unisolated_fragments("(USt-IdNr.)") == ["USt-IdNr"]
+    assert unisolated_fragments("مانند name@example.org.") == ["name@example.org"]
+    assert unisolated_fragments("مثلاً +49 561 123456.") == ["+4"]
+    [problem] = bidi_problems_of("fa", "e.g. M. K.", "مثلاً M. K.")
+    assert "'M.'" in problem and "U+2066" in problem
+    assert bidi_problems_of("ar", "2024-17", "مثل 2024-17")
+    assert bidi_problems_of("ps", "(.ics file)", "(.ics فایل)")
+
+
+def test_the_bidi_check_accepts_isolates_placeholders_numbers_and_sentence_ends():
+    fine = {
+        "مثلاً ⁦M. K.⁩ یا ⁦2024-17⁩.",  # isolated (LRI)
+        "کد: ⁨%(ref)s⁩",  # an isolated placeholder (FSI)
+        "زبان %(value)s: سطح",  # a placeholder: what it stands for is checked by hand
+        "مثلاً 1.5.",  # a decimal number keeps its order
+        "ساعت 09:30 تا 16:00",  # so do times
+        "foot، bicycle یا car.",  # the full stop of the Persian sentence
+        "سطح‌ها: native، C2، C1، B2.",
+        "(Führungszeugnis)",
+        "WIRnet: مأموریت‌های من",
+    }
+    for msgstr in fine:
+        assert not bidi_problems_of("fa", "x", msgstr), msgstr
+    # Left-to-right catalogs are left alone.
+    assert not bidi_problems_of("de", "e.g. M. K.", "z. B. M. K. oder 2024-17")
+
+
+def test_the_bidi_check_reports_isolates_that_do_not_pair_up():
+    assert bidi_problems_of("ar", "x", "مثل ⁦M. K.")
+    assert bidi_problems_of("ar", "x", "مثل M⁩")
+    assert not bidi_problems_of("ar", "x", "مثل ⁦⁨M. K.⁩⁩")

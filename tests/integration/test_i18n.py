@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale, format_datetime
 
 from tests.conftest import log_in
@@ -340,3 +341,67 @@ def test_the_shipped_glossary_covers_every_shipped_language():
     assert {"volunteer", "coordinator", "request", "language mediation", "consent"} <= {
         t.english for t in glossary.terms
     }
+
+
+# --- lists as each language writes them (CLDR, through Babel's format_list) -----------------
+
+
+def test_the_list_filter_follows_the_locale_and_escapes(app):
+    from babel.lists import format_list
+    from markupsafe import Markup
+
+    from wirnet.i18n import locale_list
+
+    template = "{{ items|format_list }}"
+    with app.test_request_context():
+        for locale in ("de", "fa", "ar", "ti"):
+            with force_locale(locale):
+                assert locale_list(["A", "B", "C"]) == format_list(["A", "B", "C"], locale=locale)
+        with force_locale("de"):
+            assert render_template_string(template, items=["A", "B", "C"]) == "A, B und C"
+            assert render_template_string(template, items=["A"]) == "A"
+            assert render_template_string("{{ items|format_list or '–' }}", items=[]) == "–"
+            # Text is escaped, markup (an isolated name) is kept.
+            html = render_template_string(template, items=["<b>A</b>", Markup("<bdi>B</bdi>")])
+            assert html == "&lt;b&gt;A&lt;/b&gt; und <bdi>B</bdi>"
+            # Plain text (the e-mails) is not escaped.
+            plain = "{% autoescape false %}{{ items|format_list }}{% endautoescape %}"
+            assert render_template_string(plain, items=["<A>", "B"]) == "<A> und B"
+        with force_locale("fa"):
+            assert render_template_string(template, items=["الف", "ب", "پ"]) == "الف،\u200f ب، و پ"
+
+
+def coordinator_volunteer_page(client_as, users, locale: str) -> str:
+    from datetime import time
+
+    from tests.integration.volunteer_support import complete_profile
+    from wirnet.volunteers.models import AvailabilitySlot
+
+    users["coordinator"].locale = locale
+    person = users["other_volunteer"]
+    row = complete_profile(person, topics=["health", "school_childcare", "work_jobs"])
+    db.session.add(  # a second time on Tuesday, besides 9–12
+        AvailabilitySlot(profile_id=row.id, weekday=1, starts_at=time(14), ends_at=time(16))
+    )
+    db.session.flush()
+    return page(client_as("coordinator").get(f"/coordinator/volunteers/{person.id}"))
+
+
+@needs_catalogs
+def test_a_persian_page_writes_its_lists_with_the_persian_comma_and_and(client_as, users):
+    html = coordinator_volunteer_page(client_as, users, "fa")
+    topics = re.search(r"<dt>موضوع‌ها</dt><dd>(.*?)</dd>", html)
+    assert topics, html
+    # "Health, School and childcare and Work and jobs" as CLDR writes it in Persian.
+    assert topics.group(1) == "سلامت،\u200f مدرسه و کودکستان، و کار و شغل"
+    assert ", " not in topics.group(1)
+    times = re.search(r"<tr>\s*<th scope=\"row\">سه‌شنبه</th>\s*<td>(.*?)</td>", html, re.S)
+    assert times and re.fullmatch(r"<bdi[^>]*>.*?</bdi> و <bdi[^>]*>.*?</bdi>", times.group(1))
+
+
+@needs_catalogs
+def test_a_german_page_writes_its_lists_with_comma_and_und(client_as, users):
+    html = coordinator_volunteer_page(client_as, users, "de")
+    topics = re.search(r"<dt>Themen</dt><dd>(.*?)</dd>", html)
+    assert topics, html
+    assert topics.group(1) == "Gesundheit, Schule und Kita und Arbeit und Beruf"
