@@ -33,7 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 
@@ -41,7 +41,15 @@ from sqlalchemy import event, insert, select
 
 from wirnet import create_app
 from wirnet.demo import load_demo_data
-from wirnet.demo_activity import KIND_WEIGHTS, MIXED, MODE_WEIGHTS, ORGANISATIONS, TOWN_WEIGHTS
+from wirnet.demo_activity import (
+    KIND_WEIGHTS,
+    MIXED,
+    MODE_WEIGHTS,
+    ORGANISATIONS,
+    TOWN_WEIGHTS,
+    weighted,
+    workday,
+)
 from wirnet.extensions import db
 from wirnet.matching import candidates
 from wirnet.organisations.models import Organisation
@@ -74,16 +82,6 @@ MINUTES = (0, 0, 15, 30, 30, 45)
 DURATIONS = (45, 60, 60, 90, 90, 120, 150)
 
 
-def _weighted(rng: random.Random, pairs):
-    return rng.choices([p for p, _ in pairs], [w for _, w in pairs])[0]
-
-
-def _workday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
 def _languages() -> list[tuple[str, int]]:
     """The languages requests ask for: the demo organisations' and the walk-ins' mix."""
     weights: dict[str, int] = {}
@@ -106,15 +104,15 @@ def make_requests(count: int, seed: int, now: datetime) -> list[int]:
     today = now.date()
     rows = []
     for number in range(1, count + 1):
-        kind = _weighted(rng, KIND_WEIGHTS)
-        setting = _weighted(rng, SETTING_WEIGHTS)
+        kind = weighted(rng, KIND_WEIGHTS)
+        setting = weighted(rng, SETTING_WEIGHTS)
         if kind is RequestKind.HEALTH_GUIDANCE:
             setting = rng.choice((RequestSetting.DOCTOR_HOSPITAL, RequestSetting.COUNSELLING))
         mode = RequestMode.ON_SITE if kind is RequestKind.ACCOMPANIMENT else None
-        mode = mode or _weighted(rng, MODE_WEIGHTS)
+        mode = mode or weighted(rng, MODE_WEIGHTS)
         short = rng.random() < 0.12
         flexible = not short and rng.random() < 0.1
-        day = _workday(today + timedelta(days=rng.randint(1, 2) if short else rng.randint(3, 28)))
+        day = workday(today + timedelta(days=rng.randint(1, 2) if short else rng.randint(3, 28)))
         starts_at = ends_at = window_from = deadline = None
         if flexible:
             window_from, deadline = day, day + timedelta(days=rng.choice((4, 7, 14)))
@@ -135,7 +133,7 @@ def make_requests(count: int, seed: int, now: datetime) -> list[int]:
                 if organisations and rng.random() > 0.12
                 else None,
                 "kind": kind,
-                "language_code": canonical(_weighted(rng, languages)),
+                "language_code": canonical(weighted(rng, languages)),
                 "other_language_code": "de",
                 "mode": mode,
                 "setting": setting,

@@ -588,11 +588,11 @@ class Context:
     kinds: dict[str, QualificationType]
 
 
-def _weighted(rng: random.Random, pairs):
+def weighted(rng: random.Random, pairs):
     return rng.choices([p for p, _ in pairs], [w for _, w in pairs])[0]
 
 
-def _workday(day: date, forward: bool = True) -> date:
+def workday(day: date, forward: bool = True) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1 if forward else -1)
     return day
@@ -624,15 +624,15 @@ def _details(rng: random.Random, ctx: Context, spec_org: OrgSpec | None, forced:
     """Kind, language, setting, mode, town and address of a request."""
     language = forced.get("language")
     if language is None:
-        language = _weighted(rng, spec_org.languages if spec_org else MIXED)
+        language = weighted(rng, spec_org.languages if spec_org else MIXED)
     settings = spec_org.settings if spec_org else ((ST.AUTHORITY, 3), (ST.DOCTOR_HOSPITAL, 3))
-    kind = forced.get("kind") or _weighted(rng, KIND_WEIGHTS)
-    setting = forced.get("setting") or _weighted(rng, settings)
+    kind = forced.get("kind") or weighted(rng, KIND_WEIGHTS)
+    setting = forced.get("setting") or weighted(rng, settings)
     if kind is K.HEALTH_GUIDANCE and "setting" not in forced:
         setting = rng.choice((ST.DOCTOR_HOSPITAL, ST.DOCTOR_HOSPITAL, ST.COUNSELLING))
     if setting is ST.JOB_CENTRE and kind is K.HEALTH_GUIDANCE:
         kind = K.LANGUAGE_MEDIATION
-    mode = forced.get("mode") or _weighted(rng, MODE_WEIGHTS)
+    mode = forced.get("mode") or weighted(rng, MODE_WEIGHTS)
     if kind is K.ACCOMPANIMENT:
         mode = RequestMode.ON_SITE  # one cannot accompany by phone
     if forced.get("town") in ctx.towns:
@@ -685,11 +685,11 @@ def _timing(
     else:
         offset = rng.randint(2 if state is S.ASSIGNED else 4, 42)
     forward = offset > 0
-    day = _workday(ctx.today + timedelta(days=offset), forward)
+    day = workday(ctx.today + timedelta(days=offset), forward)
     if forward and day <= ctx.today:
-        day = _workday(ctx.today + timedelta(days=1))
+        day = workday(ctx.today + timedelta(days=1))
     elif not forward and day >= ctx.today:
-        day = _workday(ctx.today - timedelta(days=1), forward=False)
+        day = workday(ctx.today - timedelta(days=1), forward=False)
     if "weekday" in forced:
         day += timedelta(days=(forced["weekday"] - day.weekday()) % 7)
     if flexible:
@@ -722,7 +722,7 @@ def _chain(rng: random.Random, state: RequestState) -> list[RequestState]:
     if state is S.EXPIRED:
         return [S.DRAFT, S.OPEN, S.EXPIRED]
     # Cancelled before the appointment (once carried out, a request is not cancelled).
-    before = _weighted(rng, [(S.DRAFT, 2), (S.OPEN, 5), (S.ASSIGNED, 3)])
+    before = weighted(rng, [(S.DRAFT, 2), (S.OPEN, 5), (S.ASSIGNED, 3)])
     return [*full[: full.index(before) + 1], S.CANCELLED]
 
 
@@ -739,7 +739,7 @@ def make_request(seed: int, number: int, ctx: Context, ref: str | None = None) -
         spec_org = rng.choices(posting, [spec.weight for spec in posting])[0]
     if spec_org is not None and spec_org.key not in ctx.orgs:
         spec_org = None
-    state = forced.get("state") or _weighted(rng, STATE_WEIGHTS)
+    state = forced.get("state") or weighted(rng, STATE_WEIGHTS)
     short = forced.get("short", state is S.OPEN and rng.random() < 0.12)
     flexible = forced.get("flexible", not short and rng.random() < 0.15)
     kind, language, setting, mode, town, address = _details(rng, ctx, spec_org, forced)
@@ -976,7 +976,7 @@ def _booking(
 ) -> dict[str, Any]:
     """A volunteer booked at ``booked_at``: an offer accepted (answered then), a booking
     after a phone call, or a volunteer's own offer confirmed by a coordinator."""
-    origin = _weighted(rng, ORIGIN_WEIGHTS)
+    origin = weighted(rng, ORIGIN_WEIGHTS)
     if origin is AssignmentOrigin.PROPOSAL:
         created_at = _offered(opened, booked_at, rng.randint(2, 30))
         return _row(
@@ -1140,10 +1140,10 @@ def make_series(seed: int, number: int, ctx: Context) -> list[RequestSpec]:
     else:
         posting = [spec for spec in ORGANISATIONS if spec.weight and spec.key in ctx.orgs]
         spec_org = rng.choice(posting) if posting else None
-        language = _weighted(rng, spec_org.languages if spec_org else MIXED)
+        language = weighted(rng, spec_org.languages if spec_org else MIXED)
         weekday, clock = rng.randint(0, 4), time(rng.choice((9, 10, 14, 15)), 0)
         kind = K.LANGUAGE_MEDIATION
-        setting = _weighted(rng, spec_org.settings) if spec_org else ST.COUNSELLING
+        setting = weighted(rng, spec_org.settings) if spec_org else ST.COUNSELLING
         town = spec_org.town if spec_org else rng.choices(ctx.town_names, ctx.town_weights)[0]
     town = town if town in ctx.towns else ctx.town_names[0]
     first = ctx.today - timedelta(days=14)

@@ -363,3 +363,14 @@ def create_user(
     db.session.flush()
     audit.record("user.created", obj=user, role=str(role))
     return user
+
+
+def coordinators() -> list[User]:
+    """The coordinators to tell about something: active, with a confirmed address."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.COORDINATOR, User.active, User.email_confirmed_at.is_not(None))
+            .order_by(User.id)
+        )
+    )

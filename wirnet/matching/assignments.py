@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from wirnet import audit
 from wirnet.auth import tokens
 from wirnet.auth.models import User
+from wirnet.auth.services import coordinators
 from wirnet.extensions import db
 from wirnet.mail.outbox import queue_email
 from wirnet.matching import locks
@@ -54,7 +55,6 @@ from wirnet.requests.models import (
     RequestState,
 )
 from wirnet.requests.services import capacity, is_coordinator, local_today
-from wirnet.roles import Role
 from wirnet.urls import external_url
 from wirnet.volunteers.languages import display_name
 from wirnet.volunteers.models import VolunteerProfile, VolunteerStatus
@@ -320,16 +320,6 @@ def _tell_poster(assignment: Assignment, *, cancelled: bool = False) -> None:
             link=external_url("requests.show_request", request_id=assignment.request_id),
             **_context(assignment.request),
         )
-
-
-def coordinators() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.COORDINATOR, User.active, User.email_confirmed_at.is_not(None))
-            .order_by(User.id)
-        )
-    )
 
 
 def _tell_booked(assignment: Assignment) -> None:

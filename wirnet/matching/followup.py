@@ -88,13 +88,6 @@ def has_started(assignment: Assignment, now: datetime) -> bool:
     return first is not None and first <= local_today(now)
 
 
-def has_ended(assignment: Assignment, now: datetime) -> bool:
-    if assignment.ends_at is not None:
-        return assignment.ends_at <= now
-    deadline = assignment.request.deadline
-    return deadline is not None and deadline < local_today(now)
-
-
 @dataclass
 class Overview:
     """What the volunteer's assignments page lists."""
@@ -201,6 +194,15 @@ def may_download(assignment: Assignment) -> bool:
 
 
 # --- recording the outcome ----------------------------------------------------------------
+
+
+def reported_hours(assignment: Assignment) -> float | None:
+    """The hours recorded, else the length of the appointment (what the form offers)."""
+    if assignment.hours is not None:
+        return assignment.hours
+    if assignment.starts_at is None or assignment.ends_at is None:
+        return None
+    return round((assignment.ends_at - assignment.starts_at).total_seconds() / 3600, 2)
 
 
 def outcome_problem(user, assignment: Assignment, *, now: datetime) -> str | None:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import contains_eager
 
 from wirnet import audit
 from wirnet.auth.models import User
+from wirnet.auth.services import coordinators
 from wirnet.extensions import db
 from wirnet.mail.outbox import queue_email
 from wirnet.matching.followup import contact_of
@@ -40,7 +41,6 @@ from wirnet.requests.services import local_today
 from wirnet.urls import external_url
 from wirnet.volunteers.languages import display_name
 from wirnet.volunteers.models import VolunteerProfile
-from wirnet.volunteers.reminders import coordinators
 
 logger = logging.getLogger(__name__)
 

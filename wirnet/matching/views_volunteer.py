@@ -198,9 +198,7 @@ def _reportable_or_404(assignment_id: int):
 def _outcome_data(assignment) -> dict:
     if assignment.state is AssignmentState.NO_SHOW:
         return {"took_place": NO_SHOW, "note": assignment.note or ""}
-    hours = assignment.hours
-    if hours is None and assignment.starts_at is not None and assignment.ends_at is not None:
-        hours = round((assignment.ends_at - assignment.starts_at).total_seconds() / 3600, 2)
+    hours = followup.reported_hours(assignment)
     return {
         "took_place": TOOK_PLACE if assignment.state is AssignmentState.COMPLETED else None,
         "hours": Decimal(str(hours)) if hours is not None else None,

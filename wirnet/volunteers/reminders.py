@@ -18,10 +18,10 @@ from sqlalchemy.orm import contains_eager
 
 from wirnet import audit
 from wirnet.auth.models import User
+from wirnet.auth.services import coordinators
 from wirnet.db_types import utcnow
 from wirnet.extensions import db
 from wirnet.mail.outbox import queue_email
-from wirnet.roles import Role
 from wirnet.urls import external_url
 from wirnet.volunteers import catalogue
 from wirnet.volunteers import qualifications as rules
@@ -71,16 +71,6 @@ def due(today: date) -> list[Qualification]:
         .with_for_update(of=Qualification, skip_locked=True)
     )
     return [q for q in db.session.scalars(stmt).unique() if rules.standing_of(q, today) in DUE]
-
-
-def coordinators() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.COORDINATOR, User.active, User.email_confirmed_at.is_not(None))
-            .order_by(User.id)
-        )
-    )
 
 
 def send_reminders(*, today: date) -> ReminderReport:
