@@ -77,7 +77,6 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
-    Text,
     Time,
     and_,
     bindparam,
@@ -87,9 +86,9 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    null,
     or_,
     select,
-    true,
     type_coerce,
     union_all,
 )
@@ -175,13 +174,6 @@ class Town:
     name: str
     lat: float
     lon: float
-
-
-def _towns() -> dict[int, Town]:
-    rows = db.session.execute(
-        select(Municipality.id, Municipality.name, Municipality.lat, Municipality.lon)
-    )
-    return {row.id: Town(row.id, row.name, row.lat, row.lon) for row in rows}
 
 
 def request_topics(kind: str, setting: str) -> frozenset[str]:
@@ -314,9 +306,13 @@ def _variety_values(tag: str, prefix: str) -> dict[str, str]:
     not a language code matches only itself."""
     base = language_base(tag)
     if not _BASE.match(base):
-        return {f"{prefix}_base": tag, f"{prefix}_pattern": ""}
+        return {f"{prefix}_base": tag, f"{prefix}_pattern": "", f"{prefix}_end": tag}
     wildcard = "*" if _dialect() == "sqlite" else "%"
-    return {f"{prefix}_base": base, f"{prefix}_pattern": f"{base}-{wildcard}"}
+    return {
+        f"{prefix}_base": base,
+        f"{prefix}_pattern": f"{base}-{wildcard}",
+        f"{prefix}_end": base + ".",
+    }
 
 
 def _variety(column, dialect: str, prefix: str):
@@ -328,6 +324,20 @@ def _variety(column, dialect: str, prefix: str):
     if dialect == "sqlite":
         return or_(column == base, column.op("GLOB")(pattern))
     return or_(column == base, column.like(pattern))
+
+
+def _variety_range(column, dialect: str, prefix: str):
+    """``_variety`` as one index range, for reading every speaker of a language: from
+    ``ar`` to ``ar.``, byte by byte, holds ``ar`` and ``ar-…`` (``-`` comes just before
+    ``.``) and no other language code (codes are letters, digits and ``-``); a tag that is
+    not a language code is its own range. One range, not two OR-ed: the index alone
+    answers it, and the planner's estimate of how many speak the language is not halved
+    by a second, overlapping condition."""
+    base, end = bindparam(f"{prefix}_base", type_=String), bindparam(f"{prefix}_end")
+    if dialect == "sqlite":  # BINARY collation: compared byte by byte
+        return and_(column >= base, column <= end)
+    # ``text_pattern_ops``: the operators that compare byte by byte
+    return and_(column.op("~>=~")(base), column.op("~<=~")(end))
 
 
 def variety_condition(column, tag: str):
@@ -378,10 +388,10 @@ def _probe(dialect: str, *conditions):
     return exists(query)
 
 
-def _speaks(dialect: str, prefix: str, rank: str):
+def _speaks(dialect: str, p, prefix: str, rank: str):
     return _probe(
         dialect,
-        LanguageSkill.profile_id == VolunteerProfile.id,
+        LanguageSkill.profile_id == p.id,
         _variety(LanguageSkill.code, dialect, prefix),
         LanguageSkill.level_rank >= bindparam(rank, type_=Integer),
     )
@@ -408,27 +418,25 @@ def _slot_rows():
     )
 
 
-def _slot_rule(shape: Shape):
+def _slot_rule(shape: Shape, p):
     """A weekly slot on the appointment's local weekday covers its local times (never one
     crossing midnight); on call counts instead for a short-notice request. A flexible
     window needs some weekly slot, or on call."""
     if shape.timing == "window":
         return or_(
-            VolunteerProfile.on_call.is_(True),
-            _probe(shape.dialect, AvailabilitySlot.profile_id == VolunteerProfile.id),
+            p.on_call.is_(True),
+            _probe(shape.dialect, AvailabilitySlot.profile_id == p.id),
         )
     if shape.timing == "midnight":
         slot = false()
     else:
-        slot = _probe(
-            shape.dialect, AvailabilitySlot.profile_id == VolunteerProfile.id, *_slot_rows()
-        )
+        slot = _probe(shape.dialect, AvailabilitySlot.profile_id == p.id, *_slot_rows())
     if shape.short_notice:
-        return or_(VolunteerProfile.on_call.is_(True), slot)
+        return or_(p.on_call.is_(True), slot)
     return slot
 
 
-def _distance(shape: Shape):
+def _distance(shape: Shape, p):
     """The distance from the volunteer's municipality to the request's (km; NULL unknown):
     a ``CASE`` on SQLite, an array indexed by the municipality's id on PostgreSQL."""
     if shape.towns is None:
@@ -437,51 +445,55 @@ def _distance(shape: Shape):
         array = type_coerce(
             Grouping(cast(bindparam("km", type_=ARRAY(Float)), ARRAY(Float))), ARRAY(Float)
         )
-        return array[VolunteerProfile.municipality_id]
+        return array[p.municipality_id]
     return case(
         {town: bindparam(f"km_{town}", type_=Float) for town in shape.towns},
-        value=VolunteerProfile.municipality_id,
+        value=p.municipality_id,
         else_=None,
     )
 
 
-def _reach(shape: Shape):
+def _reach(shape: Shape, p):
     """``engine.reach_km`` in SQL: their own maximum capped by what their means of travel
     allows, either alone, or the default reach."""
-    own = VolunteerProfile.max_distance_km
+    own = p.max_distance_km
     whens = {}
     for means in shape.mobility:
         cap = bindparam(f"cap_{means}", type_=Float)
         whens[means] = case((and_(own.is_not(None), own < cap), own), else_=cap)
     return case(
         whens,
-        value=VolunteerProfile.mobility,
+        value=p.mobility,
         else_=func.coalesce(own, bindparam("default_reach", type_=Float)),
     )
 
 
-def _rules(shape: Shape, distance) -> list[Rule]:
-    """The hard rules SQL checks, each the engine's rule or a looser one (never stricter):
-    the cheap ones (on the profile row) first."""
+#: The distance of a volunteer whose municipality is unknown (or of every volunteer when
+#: the request has no place): farther than any reach, last in distance order.
+FAR_KM = 1e9
+
+
+def _rules(shape: Shape, p) -> list[Rule]:
+    """The hard rules SQL checks, each the engine's rule or a looser one (never stricter),
+    over ``p``: a row with the profile's id, ``km`` (``FAR_KM`` if unknown) and the
+    columns the rules read. The cheap ones (on the row) first."""
     d = shape.dialect
     rules = []
-    # The distance first: a rule is written out once for each rule before it (see
-    # ``capped_failures``), and this one is the longest.
     if shape.towns is not None:
-        rules.append(Rule("distance", and_(distance.is_not(None), distance <= _reach(shape))))
+        rules.append(Rule("distance", p.km <= _reach(shape, p)))
     if shape.gender:
-        rules.append(Rule("gender", VolunteerProfile.gender == bindparam("gender", type_=String)))
-    rules.append(Rule("language", _speaks(d, "lang", "lang_rank")))
+        rules.append(Rule("gender", p.gender == bindparam("gender", type_=String)))
+    rules.append(Rule("language", _speaks(d, p, "lang", "lang_rank")))
     if shape.mediation:
-        rules.append(Rule("other_language", _speaks(d, "other", "other_rank")))
+        rules.append(Rule("other_language", _speaks(d, p, "other", "other_rank")))
     for number in range(shape.qualifications):
-        holds = _probe(d, Qualification.profile_id == VolunteerProfile.id, *_holds(number))
+        holds = _probe(d, Qualification.profile_id == p.id, *_holds(number))
         rules.append(Rule(f"qualification{number}", holds))
-    rules.append(Rule("slot", _slot_rule(shape)))
+    rules.append(Rule("slot", _slot_rule(shape, p)))
     if shape.absence:
         away = _probe(
             d,
-            Absence.profile_id == VolunteerProfile.id,
+            Absence.profile_id == p.id,
             Absence.starts_on <= bindparam("absent_first", type_=Date),
             Absence.ends_on >= bindparam("absent_last", type_=Date),
         )
@@ -489,7 +501,7 @@ def _rules(shape: Shape, distance) -> list[Rule]:
     if shape.timing != "window":
         busy = _probe(
             d,
-            Assignment.profile_id == VolunteerProfile.id,
+            Assignment.profile_id == p.id,
             Assignment.state.in_(BOOKED),
             Assignment.starts_at < bindparam("busy_until", type_=UTCDateTime()),
             Assignment.ends_at > bindparam("busy_from", type_=UTCDateTime()),
@@ -499,48 +511,33 @@ def _rules(shape: Shape, distance) -> list[Rule]:
     return rules
 
 
+def _among_ids(column, ids):
+    """``column`` is one of ``ids`` (a subquery), checked against a hash table of them
+    built once: written as ``(… IN …) IS TRUE`` so that PostgreSQL keeps it a hashed
+    subplan instead of turning it into a join, whose method it would choose by its
+    estimate of how many rows there are — often wrong here, and costly when wrong."""
+    return column.in_(ids).is_(True)
+
+
 def _driver(shape: Shape):
     """The ids of the volunteers passing the driving rule and speaking the request's
-    language at B1 or better (needed anyway, by near misses too): from two indexes alone,
-    joined — most of a slot's or a qualification's holders do not speak the language."""
-    speakers = aliased(LanguageSkill)
-    speaks = (
-        _variety(speakers.code, shape.dialect, "lang"),
-        speakers.level_rank >= bindparam("near_rank", type_=Integer),
+    language at B1 or better (needed anyway, by near misses too), from indexes alone."""
+    if shape.driver == "language":
+        return select(LanguageSkill.profile_id).where(
+            _variety_range(LanguageSkill.code, shape.dialect, "lang"),
+            LanguageSkill.level_rank >= bindparam("lang_rank", type_=Integer),
+        )
+    speakers = select(LanguageSkill.profile_id).where(
+        _variety_range(LanguageSkill.code, shape.dialect, "lang"),
+        LanguageSkill.level_rank >= bindparam("near_rank", type_=Integer),
     )
     if shape.driver == "slot":
-        return (
-            select(AvailabilitySlot.profile_id)
-            .join(speakers, speakers.profile_id == AvailabilitySlot.profile_id)
-            .where(*_slot_rows(), *speaks)
+        return select(AvailabilitySlot.profile_id).where(
+            *_slot_rows(), AvailabilitySlot.profile_id.in_(speakers)
         )
-    if shape.driver == "qualification":
-        return (
-            select(Qualification.profile_id)
-            .join(speakers, speakers.profile_id == Qualification.profile_id)
-            .where(*_holds(0), *speaks)
-        )
-    return select(LanguageSkill.profile_id).where(
-        _variety(LanguageSkill.code, shape.dialect, "lang"),
-        LanguageSkill.level_rank >= bindparam("lang_rank", type_=Integer),
+    return select(Qualification.profile_id).where(
+        *_holds(0), Qualification.profile_id.in_(speakers)
     )
-
-
-def capped_failures(rules: Sequence[Rule]):
-    """How many of ``rules`` a volunteer fails, as SQL: 0, 1, or 2 for "two or more".
-
-    Nested so that the database stops at the second failure: ``CASE WHEN r1 THEN <the
-    same for r2 …> ELSE (CASE WHEN r2 AND … AND rn THEN 1 ELSE 2 END) END``. The rules
-    come cheap first, so most volunteers are done after a check or two."""
-
-    def failures(start: int):
-        if start == len(rules):
-            return literal(0)
-        rest = [rule.passes for rule in rules[start + 1 :]]
-        after = case((and_(*rest), 1), else_=2) if rest else literal(1)
-        return case((rules[start].passes, failures(start + 1)), else_=after)
-
-    return failures(0)
 
 
 @lru_cache(maxsize=256)
@@ -549,70 +546,74 @@ def _selection(shape: Shape):
 
     1. ``driver``: the ids passing the driving rule and speaking the language at B1 or
        better, from indexes alone (``_driver``);
-    2. ``scored`` (materialised, so that it is worked out once): each of those volunteers
-       read by primary key, if active: its distance, and whether it passes every other
-       rule, checked cheap first and stopping at the first failure;
-    3. ``fits``: the nearest ``limit`` passing;
-    4. ``near``: among the nearest ``NEAR_MISS_SCAN`` failing, the failures counted (up to
-       two) and the nearest ``near`` failing exactly one.
+    2. ``found``: those of them active, with their distance and the profile columns the
+       rules read (from ``ix_volunteer_profiles_active`` alone), nearest first;
+    3. ``checked``: going through ``found`` in that order, for each volunteer how many of
+       the other rules they fail, and whether they are already involved with the
+       request. Worked out only as far as the two following read it: they stop at their
+       ``LIMIT``, so the rules are checked for as many volunteers as it takes, not for
+       every speaker of the language;
+    4. ``fits``: the first ``limit`` failing none; ``failing``: the first
+       ``NEAR_MISS_SCAN`` failing some, and of those, ``near``: the nearest ``near``
+       failing exactly one.
 
     Volunteers already involved with the request are left out of both."""
     driver_name = "qualification0" if shape.driver == "qualification" else shape.driver
-    distance = func.coalesce(_distance(shape), 1e9)
-    rules = [rule for rule in _rules(shape, _distance(shape)) if rule.name != driver_name]
+    p = VolunteerProfile
     driver = _driver(shape).cte("driver")
-    conditions = [
-        VolunteerProfile.id.in_(select(driver.c.profile_id)),
-        VolunteerProfile.status == VolunteerStatus.ACTIVE,
-    ]
-    everything = and_(*(rule.passes for rule in rules)) if rules else true()
-    scored = (
-        select(
-            VolunteerProfile.id.label("id"),
-            distance.label("km"),
-            case((everything, 0), else_=1).label("fails"),
-        )
-        .where(*conditions)
-        .cte("scored")
+    # Every speaker of the language can be thousands: checked against a hash table of
+    # them. A slot or a qualification held narrows it to few, looked up one by one.
+    driven = _among_ids if shape.driver == "language" else lambda column, ids: column.in_(ids)
+    km = func.coalesce(_distance(shape, p), FAR_KM).label("km")
+    found = (
+        select(p.id, p.municipality_id, p.on_call, p.gender, p.mobility, p.max_distance_km, km)
+        .where(p.status == VolunteerStatus.ACTIVE, driven(p.id, select(driver.c.profile_id)))
+        .order_by(km, p.id)
+        .cte("found")
         .prefix_with("MATERIALIZED")
     )
-
-    def not_involved(column):
-        return ~_probe(
-            shape.dialect,
-            Assignment.profile_id == column,
-            Assignment.request_id == bindparam("request_id", type_=Integer),
-            Assignment.state != AssignmentState.WITHDRAWN,
+    rules = [rule for rule in _rules(shape, found.c) if rule.name != driver_name]
+    failures = [case((rule.passes, 0), else_=1) for rule in rules]
+    involved = _probe(
+        shape.dialect,
+        Assignment.profile_id == found.c.id,
+        Assignment.request_id == bindparam("request_id", type_=Integer),
+        Assignment.state != AssignmentState.WITHDRAWN,
+    )
+    # Materialised, and read in order by both of the following (a CTE is worked out only
+    # as far as its readers go): no ORDER BY there, which would have every row checked.
+    checked = (
+        select(
+            found.c.id,
+            found.c.km,
+            (sum(failures[1:], failures[0]) if failures else literal(0)).label("fails"),
+            case((involved, 1), else_=0).label("involved"),
         )
-
+        .cte("checked")
+        .prefix_with("MATERIALIZED")
+    )
     fits = (
-        select(scored.c.id)
-        .where(scored.c.fails == 0, not_involved(scored.c.id))
-        .order_by(scored.c.km, scored.c.id)
+        select(checked.c.id)
+        .where(checked.c.fails == 0, checked.c.involved == 0)
         .limit(bindparam("limit", type_=Integer))
         .cte("fits")
     )
-    nearest = (
-        select(scored.c.id)
-        .where(scored.c.fails == 1)
-        .order_by(scored.c.km, scored.c.id)
+    failing = (
+        select(checked)
+        .where(checked.c.fails > 0)
         .limit(bindparam("scan", type_=Integer))
-        .cte("nearest")
+        .cte("failing")
     )
     near = (
-        select(VolunteerProfile.id)
-        .where(
-            VolunteerProfile.id.in_(select(nearest.c.id)),
-            capped_failures(rules) == 1,
-            not_involved(VolunteerProfile.id),
-        )
-        .order_by(distance, VolunteerProfile.id)
+        select(failing.c.id)
+        .where(failing.c.fails == 1, failing.c.involved == 0)
+        .order_by(failing.c.km, failing.c.id)
         .limit(bindparam("near", type_=Integer))
         .cte("near")
     )
     return union_all(
-        select(fits.c.id, literal(0, type_=Integer)),
-        select(near.c.id, literal(1, type_=Integer)),
+        select(fits.c.id.label("id"), literal(0, type_=Integer).label("near")),
+        select(near.c.id.label("id"), literal(1, type_=Integer).label("near")),
     )
 
 
@@ -725,13 +726,6 @@ def select_ids(
     speaking the language at B1 or better, not yet involved with the request."""
     shape, values = _shape_and_values(facts, s, kinds, km)
     values |= {"limit": limit, "near": near_limit, "scan": NEAR_MISS_SCAN}
-    if shape.dialect == "postgresql":
-        # For this transaction: no JIT compilation (the planner's estimate for this query
-        # is high enough to have it compiled, which takes ten times longer than running
-        # it). Plans are left to PostgreSQL's own choice: a plan made afresh for the
-        # values at hand each time was better judged, but making it took longer than
-        # running the generic one.
-        _rows(_PLANNER_SETTINGS, {})
     found: tuple[list[int], list[int]] = ([], [])
     for profile_id, fails in _rows(_selection(shape), values):
         found[fails].append(profile_id)
@@ -756,41 +750,45 @@ class History:
 NO_HISTORY = History()
 
 
-@dataclass
-class Loaded:
-    """Everything the engine needs about some volunteers, read in one query per table."""
+@dataclass(frozen=True)
+class Volunteer:
+    """One volunteer as loaded: the profile and what the engine needs of their rows."""
 
-    profiles: dict[int, Any]
-    languages: dict[int, list[engine.LanguageFacts]]
-    qualifications: dict[int, list[engine.QualificationFacts]]
-    slots: dict[int, list[engine.Slot]]
-    absences: dict[int, list[tuple[date, date]]]
-    busy: dict[int, list[engine.Busy]]
-    conflicts: dict[int, list[str]]
+    name: str
+    status: str
+    gender: str | None
+    municipality_id: int | None
+    mobility: str | None
+    max_distance_km: float | None
+    on_call: bool
+    topics: frozenset[str]
+    languages: tuple[engine.LanguageFacts, ...]
+    qualifications: tuple[engine.QualificationFacts, ...]
+    slots: tuple[engine.Slot, ...]
+    absences: tuple[tuple[date, date], ...]
+    busy: tuple[engine.Busy, ...]
+    conflicts: tuple[str, ...]
 
-    def facts(
-        self, profile_id: int, towns: dict[int, Town], history: History
-    ) -> engine.VolunteerFacts:
-        row, topics = self.profiles[profile_id]
-        town = towns.get(row.municipality_id) if row.municipality_id is not None else None
+    def facts(self, profile_id: int, towns: dict[int, Town], history: History):
+        town = towns.get(self.municipality_id) if self.municipality_id is not None else None
         return engine.VolunteerFacts(
             profile_id=profile_id,
-            name=row.display_name,
-            active=row.status == VolunteerStatus.ACTIVE.value,
-            gender=row.gender,
+            name=self.name,
+            active=self.status == VolunteerStatus.ACTIVE.value,
+            gender=self.gender,
             lat=town.lat if town else None,
             lon=town.lon if town else None,
             municipality=town.name if town else None,
-            mobility=row.mobility,
-            max_distance_km=float(row.max_distance_km) if row.max_distance_km is not None else None,
-            on_call=bool(row.on_call),
-            topics=topics,
-            languages=tuple(self.languages.get(profile_id, ())),
-            qualifications=tuple(self.qualifications.get(profile_id, ())),
-            slots=tuple(self.slots.get(profile_id, ())),
-            absences=tuple(self.absences.get(profile_id, ())),
-            busy=tuple(self.busy.get(profile_id, ())),
-            conflicts=tuple(self.conflicts.get(profile_id, ())),
+            mobility=self.mobility,
+            max_distance_km=self.max_distance_km,
+            on_call=self.on_call,
+            topics=self.topics,
+            languages=self.languages,
+            qualifications=self.qualifications,
+            slots=self.slots,
+            absences=self.absences,
+            busy=self.busy,
+            conflicts=self.conflicts,
             recent_assignments=history.recent,
             worked_with_organisation=history.worked_with_organisation,
             worked_with_client=history.worked_with_client,
@@ -800,25 +798,24 @@ class Loaded:
         )
 
 
-def _text(column):
-    """A column read as plain text (enums and JSON lists, decoded here, once per value)."""
-    return type_coerce(column, String)
+@dataclass
+class Loaded:
+    """Everything the engine needs about some volunteers (see ``load``)."""
 
+    volunteers: dict[int, Volunteer]
 
-class _Sets(dict):
-    """JSON lists as frozensets, each distinct text decoded once (the lists of topics
-    people tick are few: kept between rankings, up to a bound)."""
+    @property
+    def profiles(self) -> dict[int, Volunteer]:
+        return self.volunteers
 
-    BOUND = 4096
+    @property
+    def languages(self) -> dict[int, tuple[engine.LanguageFacts, ...]]:
+        return {key: volunteer.languages for key, volunteer in self.volunteers.items()}
 
-    def __missing__(self, text: str | None) -> frozenset:
-        if len(self) >= self.BOUND:
-            self.clear()
-        value = self[text] = frozenset(json.loads(text) if text else ())
-        return value
-
-
-_SETS = _Sets()
+    def facts(
+        self, profile_id: int, towns: dict[int, Town], history: History
+    ) -> engine.VolunteerFacts:
+        return self.volunteers[profile_id].facts(profile_id, towns, history)
 
 
 def _among(column, dialect: str, name: str = "ids"):
@@ -839,6 +836,10 @@ def _rows(stmt, values: dict[str, Any]) -> list:
     return db.session.connection().execute(stmt, values).all()
 
 
+def _json_array(dialect: str, *columns):
+    return func.json_build_array(*columns) if dialect == "postgresql" else func.json_array(*columns)
+
+
 def _json_rows(dialect: str, *columns, order_by):
     """The rows of a correlated subquery as one JSON array of arrays (``[]`` or NULL when
     there are none), so that one statement brings every table's rows along with each
@@ -853,11 +854,14 @@ def _json_list(column, dialect: str):
     return column if dialect == "postgresql" else func.json(column)
 
 
-@lru_cache(maxsize=4)
-def _load_statement(dialect: str):
-    """The loading statement (see ``load``), built once: each volunteer's profile row with
-    their name, and — correlated subqueries, each answered by an index on the volunteer —
-    their skills, qualifications, slots, absences, bookings and conflicts as JSON."""
+def _volunteer_columns(dialect: str, me) -> list:
+    """The columns describing the volunteer whose id is ``me``: each a JSON array from a
+    correlated subquery that an index on the volunteer answers — their profile with their
+    name; their skills in (varieties of) the languages ``lang`` and ``other``; the
+    qualifications of ``types`` (all if ``all_types``); the weekly slots on
+    ``load_weekday`` (all if negative); absences between ``first_day`` and ``last_day``;
+    bookings overlapping ``load_busy_from``–``load_busy_until`` but for ``request_id``'s;
+    conflicts of interest."""
 
     def rows(*columns, where, order_by, table=None):
         query = select(_json_rows(dialect, *columns, order_by=order_by)).where(*where)
@@ -866,10 +870,29 @@ def _load_statement(dialect: str):
         return query.scalar_subquery()
 
     first, last = bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)
-    busy_from = bindparam("busy_from", type_=UTCDateTime())
-    busy_until = bindparam("busy_until", type_=UTCDateTime())
-    weekday = bindparam("weekday", type_=Integer)
-    me = VolunteerProfile.id
+    busy_from = bindparam("load_busy_from", type_=UTCDateTime())
+    busy_until = bindparam("load_busy_until", type_=UTCDateTime())
+    weekday = bindparam("load_weekday", type_=Integer)
+    p = aliased(VolunteerProfile)
+    profile = (
+        select(
+            _json_array(
+                dialect,
+                User.display_name,
+                p.status,
+                p.gender,
+                p.municipality_id,
+                p.mobility,
+                p.max_distance_km,
+                p.on_call,
+                _json_list(p.topics, dialect),
+            )
+        )
+        .select_from(p)
+        .join(User, User.id == p.user_id)
+        .where(p.id == me)
+        .scalar_subquery()
+    )
     languages = rows(
         LanguageSkill.code,
         LanguageSkill.level_rank,
@@ -937,27 +960,22 @@ def _load_statement(dialect: str):
         where=(ConflictOfInterest.profile_id == me,),
         order_by=ConflictOfInterest.id,
     )
-    return (
-        select(
-            VolunteerProfile.id,
-            _text(VolunteerProfile.status).label("status"),
-            _text(VolunteerProfile.gender).label("gender"),
-            VolunteerProfile.municipality_id,
-            _text(VolunteerProfile.mobility).label("mobility"),
-            VolunteerProfile.max_distance_km,
-            VolunteerProfile.on_call,
-            cast(VolunteerProfile.topics, Text).label("topics"),
-            User.display_name,
-            languages.label("languages"),
-            qualifications.label("qualifications"),
-            slots.label("slots"),
-            absences.label("absences"),
-            busy.label("busy"),
-            conflicts.label("conflicts"),
-        )
-        .join(User, User.id == VolunteerProfile.user_id)
-        .where(_among(VolunteerProfile.id, dialect))
-    )
+    return [
+        profile.label("profile"),
+        languages.label("languages"),
+        qualifications.label("qualifications"),
+        slots.label("slots"),
+        absences.label("absences"),
+        busy.label("busy"),
+        conflicts.label("conflicts"),
+    ]
+
+
+@lru_cache(maxsize=4)
+def _load_statement(dialect: str):
+    """The loading statement (see ``load``), built once."""
+    me = VolunteerProfile.id
+    return select(me, *_volunteer_columns(dialect, me)).where(_among(me, dialect))
 
 
 #: "Until further notice", for the windows of ``load``.
@@ -990,8 +1008,62 @@ def _decoded(value) -> list:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def load(
-    ids: Sequence[int],
+class _Sets(dict):
+    """JSON lists as frozensets, each distinct list made once (the lists of topics people
+    tick are few: kept between rankings, up to a bound)."""
+
+    BOUND = 4096
+
+    def __missing__(self, key: tuple) -> frozenset:
+        if len(self) >= self.BOUND:
+            self.clear()
+        value = self[key] = frozenset(key)
+        return value
+
+
+_SETS = _Sets()
+_VERIFIED = QualificationState.VERIFIED.value
+
+
+def _volunteer(row) -> Volunteer:
+    """A row of ``_volunteer_columns`` decoded."""
+    name, status, gender, municipality_id, mobility, max_km, on_call, topics = _decoded(row.profile)
+    held = []
+    for key, state, expires_on, grace in _decoded(row.qualifications):
+        expires = _day(expires_on)
+        until = expires + timedelta(days=grace or 0) if expires is not None else None
+        held.append(engine.QualificationFacts(key, state == _VERIFIED, until, expires))
+    return Volunteer(
+        name=name,
+        status=status,
+        gender=gender,
+        municipality_id=municipality_id,
+        mobility=mobility,
+        max_distance_km=float(max_km) if max_km is not None else None,
+        on_call=bool(on_call),
+        topics=_SETS[tuple(topics or ())],
+        languages=tuple(
+            engine.LanguageFacts(
+                code, rank, bool(mediates), frozenset(modes or ()), frozenset(settings_ or ())
+            )
+            for code, rank, mediates, modes, settings_ in _decoded(row.languages)
+        ),
+        qualifications=tuple(held),
+        slots=tuple(
+            engine.Slot(day, _clock(start), _clock(end)) for day, start, end in _decoded(row.slots)
+        ),
+        absences=tuple(
+            (_day(starts_on), _day(ends_on)) for starts_on, ends_on in _decoded(row.absences)
+        ),
+        busy=tuple(
+            engine.Busy(_moment(starts_at), _moment(ends_at), request_id)
+            for starts_at, ends_at, request_id in _decoded(row.busy)
+        ),
+        conflicts=tuple(description for (description,) in _decoded(row.conflicts)),
+    )
+
+
+def _load_values(
     *,
     first_day: date,
     last_day: date | None,
@@ -1001,70 +1073,36 @@ def load(
     languages: Sequence[str] = (),
     qualification_types: Sequence[int] | None = None,
     weekday: int | None = None,
-) -> Loaded:
-    """Profiles with names, languages, qualifications, slots, absences from ``first_day``
-    (to ``last_day``), bookings overlapping ``busy_from``–``busy_until`` (but for
-    ``exclude_request_id``'s) and conflicts of the volunteers ``ids``: one query, whatever
-    their number (``_load_statement``).
-
-    Only what the engine looks at, if given: the skills in (varieties of) ``languages``
-    (at most two), the qualifications of ``qualification_types``, the weekly slots on
-    ``weekday``."""
-    dialect = _dialect()
-    wildcard = "*" if dialect == "sqlite" else "%"
+) -> dict[str, Any]:
     tags = list(languages)[:2]
     values = {
-        "ids": _ids_value(ids),
         "first_day": first_day,
         "last_day": last_day or FAR_DAY,
-        "busy_from": busy_from,
-        "busy_until": busy_until or FAR_MOMENT,
+        "load_busy_from": busy_from,
+        "load_busy_until": busy_until or FAR_MOMENT,
         "request_id": exclude_request_id or 0,
-        "weekday": -1 if weekday is None else weekday,
+        "load_weekday": -1 if weekday is None else weekday,
         "types": _ids_value(qualification_types or ()),
         "all_types": qualification_types is None,
         **_variety_values(tags[0] if tags else "", "lang"),
         **_variety_values(tags[-1] if tags else "", "other"),
     }
     if not tags:  # every language
-        values |= {"lang_base": "", "lang_pattern": wildcard}
+        values |= {"lang_base": "", "lang_pattern": "*" if _dialect() == "sqlite" else "%"}
+    return values
 
-    sets = _SETS
-    verified = QualificationState.VERIFIED.value
-    profiles = {}
-    languages_of: dict[int, list] = {}
-    qualifications: dict[int, list] = {}
-    slots: dict[int, list] = {}
-    absences: dict[int, list] = {}
-    busy: dict[int, list] = {}
-    conflicts: dict[int, list] = {}
-    for row in _rows(_load_statement(dialect), values):
-        profile_id = row.id
-        profiles[profile_id] = (row, sets[row.topics])
-        languages_of[profile_id] = [
-            engine.LanguageFacts(
-                code, rank, bool(mediates), frozenset(modes or ()), frozenset(settings_ or ())
-            )
-            for code, rank, mediates, modes, settings_ in _decoded(row.languages)
-        ]
-        held = []
-        for key, state, expires_on, grace in _decoded(row.qualifications):
-            expires = _day(expires_on)
-            until = expires + timedelta(days=grace or 0) if expires is not None else None
-            held.append(engine.QualificationFacts(key, state == verified, until, expires))
-        qualifications[profile_id] = held
-        slots[profile_id] = [
-            engine.Slot(day, _clock(start), _clock(end)) for day, start, end in _decoded(row.slots)
-        ]
-        absences[profile_id] = [
-            (_day(starts_on), _day(ends_on)) for starts_on, ends_on in _decoded(row.absences)
-        ]
-        busy[profile_id] = [
-            engine.Busy(_moment(starts_at), _moment(ends_at), request_id)
-            for starts_at, ends_at, request_id in _decoded(row.busy)
-        ]
-        conflicts[profile_id] = [description for (description,) in _decoded(row.conflicts)]
-    return Loaded(profiles, languages_of, qualifications, slots, absences, busy, conflicts)
+
+def load(ids: Sequence[int], **window: Any) -> Loaded:
+    """Profiles with names, languages, qualifications, slots, absences from ``first_day``
+    (to ``last_day``), bookings overlapping ``busy_from``–``busy_until`` (but for
+    ``exclude_request_id``'s) and conflicts of the volunteers ``ids``: one query, whatever
+    their number (``_volunteer_columns``).
+
+    Only what the engine looks at, if given: the skills in (varieties of) ``languages``
+    (at most two), the qualifications of ``qualification_types``, the weekly slots on
+    ``weekday``."""
+    values = _load_values(**window) | {"ids": _ids_value(ids)}
+    return Loaded({row.id: _volunteer(row) for row in _rows(_load_statement(_dialect()), values)})
 
 
 def _offered():
@@ -1097,8 +1135,10 @@ def _recent():
     )
 
 
-@lru_cache(maxsize=16)
-def _history_statement(dialect: str, organisation: bool, client: bool):
+def _history_aggregates(organisation: bool, client: bool) -> list:
+    """Recent assignments, worked with this organisation, with this client, declined
+    here, offers made, offers answered: over the assignments (joined with their
+    requests) of one volunteer or grouped by volunteer."""
     same_org = (
         Request.organisation_id == bindparam("organisation_id", type_=Integer)
         if organisation
@@ -1112,16 +1152,20 @@ def _history_statement(dialect: str, organisation: bool, client: bool):
     else:
         same_client = false()
     completed = Assignment.state == AssignmentState.COMPLETED
+    return [
+        _count(_recent()),
+        _flag(and_(completed, same_org)),
+        _flag(and_(completed, same_client)),
+        _flag(and_(Assignment.state == AssignmentState.DECLINED, or_(same_org, same_client))),
+        _count(_offered()),
+        _count(and_(_offered(), _answered())),
+    ]
+
+
+@lru_cache(maxsize=16)
+def _history_statement(dialect: str, organisation: bool, client: bool):
     return (
-        select(
-            Assignment.profile_id,
-            _count(_recent()),
-            _flag(and_(completed, same_org)),
-            _flag(and_(completed, same_client)),
-            _flag(and_(Assignment.state == AssignmentState.DECLINED, or_(same_org, same_client))),
-            _count(_offered()),
-            _count(and_(_offered(), _answered())),
-        )
+        select(Assignment.profile_id, *_history_aggregates(organisation, client))
         .join(Request, Request.id == Assignment.request_id)
         .where(
             _among(Assignment.profile_id, dialect),
@@ -1131,49 +1175,54 @@ def _history_statement(dialect: str, organisation: bool, client: bool):
     )
 
 
+def _history_column(dialect: str, organisation: bool, client: bool, me):
+    """The history of the volunteer whose id is ``me`` as one JSON array (a correlated
+    subquery over their assignments)."""
+    return (
+        select(_json_array(dialect, *_history_aggregates(organisation, client)))
+        .select_from(Assignment)
+        .join(Request, Request.id == Assignment.request_id)
+        .where(
+            Assignment.profile_id == me,
+            Assignment.request_id != bindparam("request_id", type_=Integer),
+        )
+        .scalar_subquery()
+        .label("history")
+    )
+
+
+def _history(values) -> History:
+    recent, org_flag, client_flag, declined, offers, answered = values
+    return History(
+        int(recent or 0),
+        bool(org_flag),
+        bool(client_flag),
+        bool(declined),
+        int(offers or 0),
+        int(answered or 0),
+    )
+
+
+def _history_values(facts: engine.RequestFacts, now: datetime) -> dict[str, Any]:
+    return {
+        "request_id": facts.request_id,
+        "organisation_id": facts.organisation_id,
+        "client_ref": facts.client_ref,
+        "recent_from": now - timedelta(days=RECENT_DAYS),
+        "now": now,
+    }
+
+
 def histories(ids: Sequence[int], facts: engine.RequestFacts, now: datetime) -> dict[int, History]:
     """The assignment history of ``ids`` for ``facts``'s request, aggregated in one query
     (``GROUP BY`` the volunteer)."""
     org, ref = facts.organisation_id, facts.client_ref
     stmt = _history_statement(_dialect(), org is not None, bool(ref))
-    values = {
-        "ids": _ids_value(ids),
-        "request_id": facts.request_id,
-        "organisation_id": org,
-        "client_ref": ref,
-        "recent_from": now - timedelta(days=RECENT_DAYS),
-        "now": now,
-    }
-    return {
-        profile_id: History(
-            int(recent or 0),
-            bool(org_flag),
-            bool(client_flag),
-            bool(declined),
-            int(offers or 0),
-            int(answered or 0),
-        )
-        for profile_id, recent, org_flag, client_flag, declined, offers, answered in (
-            _rows(stmt, values)
-        )
-    }
+    values = _history_values(facts, now) | {"ids": _ids_value(ids)}
+    return {row[0]: _history(row[1:]) for row in _rows(stmt, values)}
 
 
-_PLANNER_SETTINGS = select(func.set_config("jit", "off", True))
-_TOWNS = select(Municipality.id, Municipality.name, Municipality.lat, Municipality.lon)
-_KINDS = select(
-    QualificationType.id,
-    QualificationType.key,
-    QualificationType.grace_days,
-    QualificationType.names,
-)
-_ORGANISATION_NAME = select(Organisation.name).where(
-    Organisation.id == bindparam("organisation_id", type_=Integer)
-)
-
-
-def _towns() -> dict[int, Town]:
-    return {row[0]: Town(*row) for row in _rows(_TOWNS, {})}
+# --- the request's context ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -1186,14 +1235,62 @@ class Kind:
     names: dict
 
 
-def _kinds() -> dict[str, Kind]:
-    return {row[1]: Kind(row[0], row[1], row[2] or 0, row[3] or {}) for row in _rows(_KINDS, {})}
+@lru_cache(maxsize=1)
+def _context_statement():
+    """The municipalities, the qualification types and the name of the organisation
+    ``organisation_id``, as the rows of one statement, each marked by its table."""
+    types = {
+        "lat": Float(),
+        "lon": Float(),
+        "grace": Integer(),
+        "names": QualificationType.names.type,
+    }
+
+    def part(table: str, id_, label, **given):
+        columns = [
+            (given[key] if key in given else cast(null(), type_)).label(key)
+            for key, type_ in types.items()
+        ]
+        return select(literal(table).label("part"), id_.label("id"), label.label("label"), *columns)
+
+    return union_all(
+        part(
+            "town", Municipality.id, Municipality.name, lat=Municipality.lat, lon=Municipality.lon
+        ),
+        part(
+            "kind",
+            QualificationType.id,
+            QualificationType.key,
+            grace=QualificationType.grace_days,
+            names=QualificationType.names,
+        ),
+        part("organisation", Organisation.id, Organisation.name).where(
+            Organisation.id == bindparam("organisation_id", type_=Integer)
+        ),
+    )
 
 
-def _organisation_name(organisation_id: int | None) -> str | None:
-    # Run even without an organisation, so that every ranking sends the same queries.
-    found = _rows(_ORGANISATION_NAME, {"organisation_id": organisation_id or 0})
-    return found[0][0] if found else None
+def _context_rows(
+    organisation_id: int | None,
+) -> tuple[dict[int, Town], dict[str, Kind], str | None]:
+    towns: dict[int, Town] = {}
+    kinds: dict[str, Kind] = {}
+    organisation_name = None
+    # Run even without an organisation, so that every ranking sends the same query.
+    for part, id_, label, lat, lon, grace, names in _rows(
+        _context_statement(), {"organisation_id": organisation_id or 0}
+    ):
+        if part == "town":
+            towns[id_] = Town(id_, label, lat, lon)
+        elif part == "kind":
+            kinds[label] = Kind(id_, label, grace or 0, names or {})
+        else:
+            organisation_name = label
+    return towns, kinds, organisation_name
+
+
+def _towns() -> dict[int, Town]:
+    return _context_rows(None)[0]
 
 
 # --- ranking a request --------------------------------------------------------------------
@@ -1210,16 +1307,31 @@ class Context:
 
 
 def context(request: Request, *, now: datetime) -> Context:
-    towns = _towns()
-    kinds = _kinds()
+    """The request's facts, with the municipalities and qualification types: one query."""
+    towns, kinds, organisation_name = _context_rows(request.organisation_id)
     town = towns.get(request.municipality_id) if request.municipality_id is not None else None
-    facts = _facts(
-        request,
-        today=local_today(now),
-        town=town,
-        organisation_name=_organisation_name(request.organisation_id),
-    )
+    facts = _facts(request, today=local_today(now), town=town, organisation_name=organisation_name)
     return Context(facts, settings(), towns, kinds)
+
+
+def _window(facts: engine.RequestFacts, kinds: dict[str, Kind]) -> dict[str, Any]:
+    """What ``load`` reads of the volunteers for one request: the skills in its language
+    (and for language mediation the other one), the qualifications it requires, the
+    slots on its weekday, absences on its days, bookings around them."""
+    days = Days.of(facts)
+    mediation = facts.kind == RequestKind.LANGUAGE_MEDIATION.value and facts.other_language
+    return {
+        "first_day": days.first,
+        "last_day": days.last,
+        "busy_from": days.start_utc - timedelta(days=1),
+        "busy_until": days.end_utc + timedelta(days=1),
+        "exclude_request_id": facts.request_id,
+        "languages": [facts.language, facts.other_language if mediation else facts.language],
+        "qualification_types": [
+            kinds[key].id for key in facts.required_qualifications if key in kinds
+        ],
+        "weekday": days.starts_at.astimezone(engine.BERLIN).weekday() if days.starts_at else None,
+    }
 
 
 def volunteer_facts(
@@ -1229,24 +1341,9 @@ def volunteer_facts(
     kinds: dict[str, Kind],
     now: datetime,
 ) -> list[engine.VolunteerFacts]:
-    """The engine's view of the volunteers ``ids`` for one request: two queries. Only
-    what the engine looks at for it: the skills in its language (and for language
-    mediation the other one), the qualifications it requires, the slots on its weekday."""
-    days = Days.of(facts)
-    mediation = facts.kind == RequestKind.LANGUAGE_MEDIATION.value and facts.other_language
-    loaded = load(
-        ids,
-        first_day=days.first,
-        last_day=days.last,
-        busy_from=days.start_utc - timedelta(days=1),
-        busy_until=days.end_utc + timedelta(days=1),
-        exclude_request_id=facts.request_id,
-        languages=[facts.language, facts.other_language if mediation else facts.language],
-        qualification_types=[
-            kinds[key].id for key in facts.required_qualifications if key in kinds
-        ],
-        weekday=days.starts_at.astimezone(engine.BERLIN).weekday() if days.starts_at else None,
-    )
+    """The engine's view of the volunteers ``ids`` for one request (``_window``): two
+    queries."""
+    loaded = load(ids, **_window(facts, kinds))
     history = histories(ids, facts, now)
     return [
         loaded.facts(profile_id, towns, history.get(profile_id, NO_HISTORY))
@@ -1255,18 +1352,47 @@ def volunteer_facts(
     ]
 
 
-def rank_context(ctx: Context, *, now: datetime) -> engine.Ranking:
-    limit = int(current_app.config["MATCH_MAX_CANDIDATES"])
-    km = distances(ctx.facts, ctx.towns)
-    ids, others = select_ids(
-        ctx.facts, ctx.settings, ctx.kinds, km, limit=limit, near_limit=NEAR_MISS_POOL
+@lru_cache(maxsize=256)
+def _ranking_statement(shape: Shape, organisation: bool, client: bool):
+    """The narrowing (``_selection``) and the loading of the volunteers it finds, with
+    their history, as one statement: a row per volunteer, its id, whether it is a near
+    miss, and the columns of ``_volunteer_columns`` and ``_history_column``."""
+    chosen = _selection(shape).cte("chosen")
+    me = chosen.c.id
+    return select(
+        me,
+        chosen.c.near,
+        *_volunteer_columns(shape.dialect, me),
+        _history_column(shape.dialect, organisation, client, me),
     )
-    volunteers = volunteer_facts([*ids, *others], ctx.facts, ctx.towns, ctx.kinds, now)
-    return engine.rank(ctx.facts, volunteers, ctx.settings)
+
+
+def rank_context(ctx: Context, *, now: datetime) -> engine.Ranking:
+    """Rank the volunteers for ``ctx``'s request: one query (``_ranking_statement``)."""
+    facts, kinds = ctx.facts, ctx.kinds
+    km = distances(facts, ctx.towns)
+    shape, values = _shape_and_values(facts, ctx.settings, kinds, km)
+    window = _window(facts, kinds)
+    values = (
+        values
+        | {
+            "limit": int(current_app.config["MATCH_MAX_CANDIDATES"]),
+            "near": NEAR_MISS_POOL,
+            "scan": NEAR_MISS_SCAN,
+        }
+        | _history_values(facts, now)
+        | _load_values(**window)
+    )
+    stmt = _ranking_statement(shape, facts.organisation_id is not None, bool(facts.client_ref))
+    volunteers = [
+        _volunteer(row).facts(row.id, ctx.towns, _history(_decoded(row.history) or [None] * 6))
+        for row in _rows(stmt, values)
+    ]
+    return engine.rank(facts, volunteers, ctx.settings)
 
 
 def rank_request(request: Request, *, now: datetime) -> engine.Ranking:
-    """The volunteers ranked for ``request`` (best first) and its near misses; 7 queries
+    """The volunteers ranked for ``request`` (best first) and its near misses; 2 queries
     whatever the number of volunteers (see the module's docstring)."""
     return rank_context(context(request, now=now), now=now)
 

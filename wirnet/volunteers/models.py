@@ -28,6 +28,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -128,6 +129,22 @@ class QualificationState(enum.StrEnum):
 
 class VolunteerProfile(db.Model):
     __tablename__ = "volunteer_profiles"
+    __table_args__ = (
+        # Matching reads the active volunteers' towns and the columns its rules look at from
+        # this index alone: a tenth of the table's size to read when a request's language is
+        # spoken by thousands.
+        Index(
+            "ix_volunteer_profiles_active",
+            "id",
+            "municipality_id",
+            "on_call",
+            "gender",
+            "mobility",
+            "max_distance_km",
+            postgresql_where=text("status = 'active'"),
+            sqlite_where=text("status = 'active'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
