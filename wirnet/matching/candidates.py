@@ -86,6 +86,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -540,6 +541,9 @@ def _driver(shape: Shape):
     )
 
 
+_ACTIVE = literal_column(f"'{VolunteerStatus.ACTIVE.value}'")
+
+
 @lru_cache(maxsize=256)
 def _selection(shape: Shape):
     """The narrowing statement of a shape (see ``select_ids``).
@@ -549,10 +553,10 @@ def _selection(shape: Shape):
     2. ``found``: those of them active, with their distance and the profile columns the
        rules read (from ``ix_volunteer_profiles_active`` alone), nearest first;
     3. ``checked``: going through ``found`` in that order, for each volunteer whether they
-       pass the other rules (checked cheap first, up to the first failed), and whether
-       they are already involved with the request. Worked out only as far as the two
-       following read it: they stop at their ``LIMIT``, so the rules are checked for as
-       many volunteers as it takes, not for every speaker of the language;
+       pass the other rules (checked cheap first, up to the first failed). Worked out
+       only as far as the two following read it: they stop at their ``LIMIT``, so the
+       rules are checked for as many volunteers as it takes, not for every speaker of
+       the language;
     4. ``fits``: the first ``limit`` passing; ``failing``: the first ``NEAR_MISS_SCAN``
        failing, and of those, ``near``: the nearest ``near`` failing exactly one (for
        these few, every rule is checked).
@@ -567,7 +571,9 @@ def _selection(shape: Shape):
     km = func.coalesce(_distance(shape, p), FAR_KM).label("km")
     found = (
         select(p.id, p.municipality_id, p.on_call, p.gender, p.mobility, p.max_distance_km, km)
-        .where(p.status == VolunteerStatus.ACTIVE, driven(p.id, select(driver.c.profile_id)))
+        # The status written out, not bound: only so can a plan made once for any values
+        # use the partial index of the active volunteers.
+        .where(p.status == _ACTIVE, driven(p.id, select(driver.c.profile_id)))
         .order_by(km, p.id)
         .cte("found")
         .prefix_with("MATERIALIZED")
@@ -577,12 +583,15 @@ def _selection(shape: Shape):
         return [rule for rule in _rules(shape, row) if rule.name != driver_name]
 
     every_rule = [rule.passes for rule in rules(found.c)]
-    involved = _probe(
-        shape.dialect,
-        Assignment.profile_id == found.c.id,
-        Assignment.request_id == bindparam("request_id", type_=Integer),
-        Assignment.state != AssignmentState.WITHDRAWN,
-    )
+
+    def not_involved(column):
+        return ~_probe(
+            shape.dialect,
+            Assignment.profile_id == column,
+            Assignment.request_id == bindparam("request_id", type_=Integer),
+            Assignment.state != AssignmentState.WITHDRAWN,
+        )
+
     # Materialised, and read in order by both of the following (a CTE is worked out only
     # as far as its readers go): no ORDER BY there, which would have every row checked.
     # The rules are checked cheap first, and only until the first one failed.
@@ -590,14 +599,13 @@ def _selection(shape: Shape):
         select(
             found,
             (case((and_(*every_rule), 0), else_=1) if every_rule else literal(0)).label("fails"),
-            case((involved, 1), else_=0).label("involved"),
         )
         .cte("checked")
         .prefix_with("MATERIALIZED")
     )
     fits = (
         select(checked.c.id)
-        .where(checked.c.fails == 0, checked.c.involved == 0)
+        .where(checked.c.fails == 0, not_involved(checked.c.id))
         .limit(bindparam("limit", type_=Integer))
         .cte("fits")
     )
@@ -612,7 +620,7 @@ def _selection(shape: Shape):
     near = (
         select(failing.c.id)
         .where(sum(failures[1:], failures[0]) == 1 if failures else false())
-        .where(failing.c.involved == 0)
+        .where(not_involved(failing.c.id))
         .order_by(failing.c.km, failing.c.id)
         .limit(bindparam("near", type_=Integer))
         .cte("near")
@@ -840,6 +848,22 @@ def _rows(stmt, values: dict[str, Any]) -> list:
     """Run a statement of plain columns on the session's connection (no ORM on the way),
     and fetch all its rows at once."""
     return db.session.connection().execute(stmt, values).all()
+
+
+def _prepared_rows(stmt, values: dict[str, Any]) -> list:
+    """``_rows``, the statement prepared on PostgreSQL the first time it runs on a
+    connection (psycopg's ``prepare_threshold`` 0), not the sixth: parsing and planning a
+    statement of this size takes as long as running it."""
+    connection = db.session.connection()
+    driver = connection.connection.driver_connection
+    if not hasattr(driver, "prepare_threshold"):
+        return connection.execute(stmt, values).all()
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = 0
+    try:
+        return connection.execute(stmt, values).all()
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def _json_array(dialect: str, *columns):
@@ -1241,10 +1265,15 @@ class Kind:
     names: dict
 
 
-@lru_cache(maxsize=1)
-def _context_statement():
+@lru_cache(maxsize=2)
+def _context_statement(dialect: str):
     """The municipalities, the qualification types and the name of the organisation
-    ``organisation_id``, as the rows of one statement, each marked by its table."""
+    ``organisation_id``, as the rows of one statement, each marked by its table.
+
+    On PostgreSQL it also sets, for the transaction, that the ranking statement that
+    follows is planned once, for any values (a generic plan), not afresh for each
+    request: planning it takes as long as running it, and its plan does not depend on
+    the values (see ``_among_ids``)."""
     types = {
         "lat": Float(),
         "lon": Float(),
@@ -1259,7 +1288,7 @@ def _context_statement():
         ]
         return select(literal(table).label("part"), id_.label("id"), label.label("label"), *columns)
 
-    return union_all(
+    parts = [
         part(
             "town", Municipality.id, Municipality.name, lat=Municipality.lat, lon=Municipality.lon
         ),
@@ -1273,7 +1302,11 @@ def _context_statement():
         part("organisation", Organisation.id, Organisation.name).where(
             Organisation.id == bindparam("organisation_id", type_=Integer)
         ),
-    )
+    ]
+    if dialect == "postgresql":
+        generic = func.set_config("plan_cache_mode", "force_generic_plan", True)
+        parts.append(part("settings", literal(0), generic))
+    return union_all(*parts)
 
 
 def _context_rows(
@@ -1284,13 +1317,13 @@ def _context_rows(
     organisation_name = None
     # Run even without an organisation, so that every ranking sends the same query.
     for part, id_, label, lat, lon, grace, names in _rows(
-        _context_statement(), {"organisation_id": organisation_id or 0}
+        _context_statement(_dialect()), {"organisation_id": organisation_id or 0}
     ):
         if part == "town":
             towns[id_] = Town(id_, label, lat, lon)
         elif part == "kind":
             kinds[label] = Kind(id_, label, grace or 0, names or {})
-        else:
+        elif part == "organisation":
             organisation_name = label
     return towns, kinds, organisation_name
 
@@ -1400,7 +1433,7 @@ def rank_context(ctx: Context, *, now: datetime) -> engine.Ranking:
     stmt = _ranking_statement(shape, facts.organisation_id is not None, bool(facts.client_ref))
     volunteers = [
         _volunteer(parts[2:9]).facts(parts[0], ctx.towns, _history(parts[9] or [None] * 6))
-        for parts in _decoded(_rows(stmt, values)[0][0])
+        for parts in _decoded(_prepared_rows(stmt, values)[0][0])
     ]
     return engine.rank(facts, volunteers, ctx.settings)
 
