@@ -512,12 +512,15 @@ def _rules(shape: Shape, p) -> list[Rule]:
     return rules
 
 
-def _among_ids(column, ids):
-    """``column`` is one of ``ids`` (a subquery), checked against a hash table of them
-    built once: written as ``(… IN …) IS TRUE`` so that PostgreSQL keeps it a hashed
-    subplan instead of turning it into a join, whose method it would choose by its
-    estimate of how many rows there are — often wrong here, and costly when wrong."""
-    return column.in_(ids).is_(True)
+def _among_ids(column, ids, dialect: str):
+    """``column`` is one of ``ids`` (a subquery). On PostgreSQL checked against a hash
+    table of them built once: written as ``(… IN …) IS TRUE`` so that it stays a hashed
+    subplan instead of becoming a join, whose method PostgreSQL would choose by its
+    estimate of how many rows there are (often wrong here, and costly when wrong).
+    SQLite looks each of them up by its key."""
+    if dialect == "postgresql":
+        return column.in_(ids).is_(True)
+    return column.in_(ids)
 
 
 def _driver(shape: Shape):
@@ -567,13 +570,14 @@ def _selection(shape: Shape):
     driver = _driver(shape).cte("driver")
     # Every speaker of the language can be thousands: checked against a hash table of
     # them. A slot or a qualification held narrows it to few, looked up one by one.
-    driven = _among_ids if shape.driver == "language" else lambda column, ids: column.in_(ids)
+    hashed = shape.driver == "language" and shape.dialect == "postgresql"
+    driven = _among_ids if hashed else lambda column, ids, _dialect: column.in_(ids)
     km = func.coalesce(_distance(shape, p), FAR_KM).label("km")
     found = (
         select(p.id, p.municipality_id, p.on_call, p.gender, p.mobility, p.max_distance_km, km)
         # The status written out, not bound: only so can a plan made once for any values
         # use the partial index of the active volunteers.
-        .where(p.status == _ACTIVE, driven(p.id, select(driver.c.profile_id)))
+        .where(p.status == _ACTIVE, driven(p.id, select(driver.c.profile_id), shape.dialect))
         .order_by(km, p.id)
         .cte("found")
         .prefix_with("MATERIALIZED")
