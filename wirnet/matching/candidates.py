@@ -596,8 +596,10 @@ def _selection(shape: Shape):
             Assignment.state != AssignmentState.WITHDRAWN,
         )
 
-    # Materialised, and read in order by both of the following (a CTE is worked out only
-    # as far as its readers go): no ORDER BY there, which would have every row checked.
+    # Read in order by both of the following, which stop at their LIMIT; no ORDER BY
+    # there, which would have every row checked. PostgreSQL works a materialised CTE out
+    # only as far as its readers go, so each row is checked once; SQLite works one out
+    # whole, so there it is not materialised: each reader checks the rows it reads.
     # The rules are checked cheap first, and only until the first one failed.
     checked = (
         select(
@@ -605,7 +607,7 @@ def _selection(shape: Shape):
             (case((and_(*every_rule), 0), else_=1) if every_rule else literal(0)).label("fails"),
         )
         .cte("checked")
-        .prefix_with("MATERIALIZED")
+        .prefix_with("MATERIALIZED" if shape.dialect == "postgresql" else "NOT MATERIALIZED")
     )
     fits = (
         select(checked.c.id)
