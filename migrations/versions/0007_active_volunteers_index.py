@@ -1,10 +1,10 @@
 """the active volunteers' towns and rule columns in one small index
 
-Matching joins the speakers of a request's language with the active volunteers to learn
-how far away each lives, and then reads, nearest first, the columns its rules check (on
-call, gender, means of travel, how far they travel). ix_volunteer_profiles_active, a
-partial index over the active volunteers holding exactly those columns, lets the database
-answer that from the index alone instead of reading the whole table.
+Matching reads the active volunteers town by town, nearest first, each town's in id order,
+with the columns its rules check (on call, gender, means of travel, how far they travel).
+ix_volunteer_profiles_active, a partial index over the active volunteers keyed by town and
+id and holding exactly those columns, lets the database answer that from the index alone
+instead of reading the whole table.
 
 Revision ID: 0007
 Revises: 0006
@@ -28,7 +28,7 @@ def upgrade():
     with op.batch_alter_table("volunteer_profiles", schema=None) as batch_op:
         batch_op.create_index(
             "ix_volunteer_profiles_active",
-            ["id", "municipality_id", "on_call", "gender", "mobility", "max_distance_km"],
+            ["municipality_id", "id", "on_call", "gender", "mobility", "max_distance_km"],
             unique=False,
             postgresql_where=sa.text(ACTIVE),
             sqlite_where=sa.text(ACTIVE),
