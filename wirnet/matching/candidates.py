@@ -552,9 +552,10 @@ def _town_by_town(columns, active):
     """The active volunteers passing ``active``, nearest first, read town by town: the
     towns in order of distance (``town_ids``, ``town_kms``, sorted so), and in each its
     volunteers by id from the partial index (municipality, id); then those whose town is
-    unknown. Read so, in order, nothing is sorted and the reading stops where the readers
-    stop (PostgreSQL): the speakers of a common language near the request are found
-    without going through every active volunteer."""
+    unknown (every municipality has a centre: ``distances`` lists them all). Read so, in
+    order, nothing is sorted and the reading stops where the readers stop (PostgreSQL):
+    the speakers of a common language near the request are found without going through
+    every active volunteer."""
     p = VolunteerProfile
     towns = (
         func.unnest(
@@ -570,15 +571,11 @@ def _town_by_town(columns, active):
         .order_by(p.id)
         .lateral("here")
     )
+    # Every municipality has its centre, so every town is in the list: only those whose
+    # town is unknown are left.
     elsewhere = (
         select(*columns, literal(FAR_KM, type_=Float).label("km"))
-        .where(
-            *active,
-            or_(
-                p.municipality_id.is_(None),
-                p.municipality_id != func.all(bindparam("town_ids", type_=ARRAY(Integer))),
-            ),
-        )
+        .where(*active, p.municipality_id.is_(None))
         .order_by(p.id)
     )
     return union_all(select(here).select_from(towns).join(here, true()), elsewhere)
