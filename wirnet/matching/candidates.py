@@ -1,41 +1,43 @@
 """The query layer of matching: narrow the volunteers in SQL, load what the engine needs in
 a constant number of queries, and let the pure engine (:mod:`wirnet.matching.engine`) decide.
 
-``rank_request(request, now=…)`` sends the same 6 queries whatever the number of
-volunteers (7 on PostgreSQL, see below):
+``rank_request(request, now=…)`` sends 2 queries whatever the number of volunteers:
 
-1. the region's municipalities (a few dozen rows: the distance from each centre to the
-   request's is computed here, with the engine's own haversine, so the floats are the
-   engine's), 2. the qualification types (keys, grace days, names), 3. the request's
-   organisation's name;
-4. **the narrowing**, one statement (``_selection``). It starts from the volunteers passing
-   the *driving rule* and speaking the language at B1 or better, read from indexes alone.
-   The driving rule: a weekly slot covering a fixed appointment
-   (``ix_availability_slots_cover``); else, at short notice or for a flexible window, the
-   first required qualification (``ix_qualifications_type_state_expiry``); else the
-   language at the level the kind needs (``ix_language_skills_code_rank``, with the
-   varieties: ``code = 'ar' OR code LIKE 'ar-%'``). Each of those is then read by primary
-   key and checked against the other rules SQL can check, the cheap ones (on the profile
-   row) first: active; within reach for an on-site request (the distance as a ``CASE`` on
-   ``municipality_id`` — an array on PostgreSQL — against ``max_distance_km`` and the cap
-   of their means of travel); the gender asked for; the language; for language mediation
-   the other language at B2+; every required qualification verified and valid on the day
-   (the cut-off date, expiry plus the type's grace days, computed here per type); a slot
-   covering the local time, or on call at short notice; no absence that day; no booking
-   overlapping the appointment with the travel buffer. **The nearest
-   ``MATCH_MAX_CANDIDATES`` passing every rule (ordered by distance, then id) are the ones
-   scored.** Near misses, in the same statement: among the nearest ``NEAR_MISS_SCAN``
-   failing, those failing exactly one rule, the nearest ``NEAR_MISS_POOL`` (so they pass
-   the driving rule: for an appointment at a fixed time, not at short notice, "no weekly
-   slot then" is not looked for). Conflicts of interest, mode and setting (JSON lists and
-   free text) are left to the engine.
-5. loading the ids found, one statement (``load``): their profiles with their names, and
-   with each, as JSON from a correlated subquery that an index on the volunteer answers,
-   their skills in the request's language (and for mediation the other one), the required
-   qualifications, slots on the appointment's weekday, absences on its days, bookings
-   around it and conflicts; 6. the assignment history aggregated with ``GROUP BY`` the
-   volunteer (recent assignments, worked with this organisation or client, declined here,
-   offers made and answered).
+1. **the context** (``_context_statement``): the region's municipalities (the distance
+   from each centre to the request's is computed here, with the engine's own haversine,
+   so the floats are the engine's), the qualification types (keys, grace days, names) and
+   the request's organisation's name, as the rows of one statement;
+2. **the ranking statement** (``_ranking_statement``), which returns one JSON document:
+
+   - *the narrowing* (``_selection``). It starts from the volunteers passing the
+     *driving rule* and speaking the language at B1 or better, read from indexes alone.
+     The driving rule: a weekly slot covering a fixed appointment
+     (``ix_availability_slots_cover``); else, at short notice or for a flexible window,
+     the first required qualification (``ix_qualifications_type_state_expiry``); else
+     the language at the level the kind needs (``ix_language_skills_code_rank``: a
+     language and its varieties, ``ar`` and ``ar-…``, as one index range). The active
+     ones among them are read with the columns the rules need from a partial index
+     (``ix_volunteer_profiles_active``, revision 0007), **nearest first** (distance,
+     then id), and checked, as far as needed and no further, against the other rules
+     SQL can check, the cheap ones first and up to the first failed: within reach for an
+     on-site request (``max_distance_km`` and the cap of their means of travel); the
+     gender asked for; the language; for language mediation the other language at B2+;
+     every required qualification verified and valid on the day (the cut-off, expiry
+     plus the type's grace days, computed here per type); a slot covering the local
+     time, or on call at short notice; no absence that day; no booking overlapping the
+     appointment with the travel buffer. **The nearest ``MATCH_MAX_CANDIDATES`` passing
+     every rule are the ones scored.** Near misses: among the nearest ``NEAR_MISS_SCAN``
+     failing, those failing exactly one rule, the nearest ``NEAR_MISS_POOL`` (so they
+     pass the driving rule: for an appointment at a fixed time, not at short notice, "no
+     weekly slot then" is not looked for). Conflicts of interest, mode and setting (JSON
+     lists and free text) are left to the engine.
+   - *the loading* of those found (``_volunteer_columns``): their profiles with their
+     names, and with each, from correlated subqueries that an index on the volunteer
+     answers, their skills in the request's language (and for mediation the other one),
+     the required qualifications, slots on the appointment's weekday, absences on its
+     days, bookings around it, conflicts, and their assignment history (recent
+     assignments, worked with this organisation or client, declined here, offers made
+     and answered; ``_history_column``).
 
 Every SQL rule is the engine's rule or a looser one, never a stricter one: the candidates
 are exactly those the engine accepts (up to the limit; tests/integration/
@@ -45,14 +47,17 @@ withdrawn one) are left out: the match page lists them with the request's assign
 
 The statements are built once per *shape* of request (``Shape``: which rules it has) with
 bound parameters and kept; building and compiling statements of this size costs more than
-running them. On PostgreSQL the narrowing turns JIT compilation off for its transaction
-(``set_config(…, is_local)``, the 7th query): the planner's cost estimate would have it
-compiled, which takes ten times longer than running it. Plans are PostgreSQL's choice
-(after five runs, the generic plan of the prepared statement): planning this statement
-afresh for each request took longer than running it. Each rule's ``EXISTS`` carries
-``OFFSET 0`` there, so that it stays a probe through an index per volunteer (the planner
-would rather read the whole table once into a hash, misjudging how few are asked about);
-revision 0006 gives each probe an index that answers it alone.
+running them. On PostgreSQL:
+
+- the ranking statement is prepared the first time it runs on a connection, and planned
+  once for any values (``force_generic_plan``, set for the transaction by the context
+  statement): planning it afresh for each request takes as long as running it. Its plan
+  does not hang on the planner's guesses: every speaker of a language is checked against
+  a hash table (``_among_ids``), and a common language's speakers are read town by town,
+  nearest first (``_town_by_town``), so that reading stops where checking stops;
+- each rule's ``EXISTS`` carries ``OFFSET 0``, so that it stays a probe through an index
+  per volunteer (revision 0006 gives each probe an index that answers it alone);
+- WIRnet's connections have JIT compilation off (``wirnet._tune_postgresql``).
 
 ``open_requests_for(profile, now=…)`` turns the engine round: the open requests in the
 volunteer's languages (SQL, bounded, soonest first), evaluated one by one against the
