@@ -12,7 +12,7 @@ qualifications, some at short notice), ranks each once to warm up, then once mea
 prints ONE JSON line::
 
     {"volunteers": 10000, "database": "sqlite", "p50_ms": …, "p95_ms": …,
-     "queries_per_ranking": 6, "candidates_p50": …, "cpu_p50_ms": …, "cpu_p95_ms": …,
+     "queries_per_ranking": 2, "candidates_p50": …, "cpu_p50_ms": …, "cpu_p95_ms": …,
      "load_average": …}
 
 ``queries_per_ranking`` is counted with a ``before_cursor_execute`` listener; it must be
