@@ -870,14 +870,6 @@ class Loaded:
 
     volunteers: dict[int, Volunteer]
 
-    @property
-    def profiles(self) -> dict[int, Volunteer]:
-        return self.volunteers
-
-    @property
-    def languages(self) -> dict[int, tuple[engine.LanguageFacts, ...]]:
-        return {key: volunteer.languages for key, volunteer in self.volunteers.items()}
-
     def facts(
         self, profile_id: int, towns: dict[int, Town], history: History
     ) -> engine.VolunteerFacts:
@@ -1317,13 +1309,13 @@ class Kind:
     names: dict
 
 
-@lru_cache(maxsize=2)
-def _context_statement(dialect: str):
+@lru_cache(maxsize=4)
+def _context_statement(dialect: str, ranking: bool):
     """The municipalities, the qualification types and the name of the organisation
     ``organisation_id``, as the rows of one statement, each marked by its table.
 
-    On PostgreSQL it also sets, for the transaction, that the ranking statement that
-    follows is planned once, for any values (a generic plan), not afresh for each
+    Before a ranking, on PostgreSQL, it also sets for the transaction that the ranking
+    statement is planned once, for any values (a generic plan), not afresh for each
     request: planning it takes as long as running it, and its plan does not depend on
     the values (see ``_among_ids``)."""
     types = {
@@ -1355,21 +1347,22 @@ def _context_statement(dialect: str):
             Organisation.id == bindparam("organisation_id", type_=Integer)
         ),
     ]
-    if dialect == "postgresql":
+    if ranking and dialect == "postgresql":
         generic = func.set_config("plan_cache_mode", "force_generic_plan", True)
         parts.append(part("settings", literal(0), generic))
     return union_all(*parts)
 
 
 def _context_rows(
-    organisation_id: int | None,
+    organisation_id: int | None, *, ranking: bool = False
 ) -> tuple[dict[int, Town], dict[str, Kind], str | None]:
+    """The municipalities, the qualification types, the organisation's name."""
     towns: dict[int, Town] = {}
     kinds: dict[str, Kind] = {}
     organisation_name = None
     # Run even without an organisation, so that every ranking sends the same query.
     for part, id_, label, lat, lon, grace, names in _rows(
-        _context_statement(_dialect()), {"organisation_id": organisation_id or 0}
+        _context_statement(_dialect(), ranking), {"organisation_id": organisation_id or 0}
     ):
         if part == "town":
             towns[id_] = Town(id_, label, lat, lon)
@@ -1398,8 +1391,9 @@ class Context:
 
 
 def context(request: Request, *, now: datetime) -> Context:
-    """The request's facts, with the municipalities and qualification types: one query."""
-    towns, kinds, organisation_name = _context_rows(request.organisation_id)
+    """The request's facts, with the municipalities and qualification types, read to rank
+    the volunteers for it (``rank_context``): one query."""
+    towns, kinds, organisation_name = _context_rows(request.organisation_id, ranking=True)
     town = towns.get(request.municipality_id) if request.municipality_id is not None else None
     facts = _facts(request, today=local_today(now), town=town, organisation_name=organisation_name)
     return Context(facts, settings(), towns, kinds)
@@ -1439,7 +1433,7 @@ def volunteer_facts(
     return [
         loaded.facts(profile_id, towns, history.get(profile_id, NO_HISTORY))
         for profile_id in ids
-        if profile_id in loaded.profiles
+        if profile_id in loaded.volunteers
     ]
 
 
@@ -1590,10 +1584,11 @@ def open_requests_for(
         busy_from=now - timedelta(days=1),
         busy_until=None,
     )
+    me = loaded.volunteers.get(profile.id)
     codes = sorted(
         {
             language_base(skill.code)
-            for skill in loaded.languages.get(profile.id, ())
+            for skill in (me.languages if me is not None else ())
             if skill.rank >= NEAR_MISS_RANK
         }
     )
@@ -1601,11 +1596,11 @@ def open_requests_for(
     found += _open_requests(profile.id, codes, now, today, flexible=True)
     rows = _history_rows(profile.id, now)
     fitting = []
-    if profile.id in loaded.profiles:
+    if me is not None:
         for request, organisation_name in found:
             town = towns.get(request.municipality_id) if request.municipality_id else None
             facts = _facts(request, today=today, town=town, organisation_name=organisation_name)
-            volunteer = loaded.facts(profile.id, towns, _history_for(rows, facts))
+            volunteer = me.facts(profile.id, towns, _history_for(rows, facts))
             evaluation = engine.fits_request(facts, volunteer, s)
             if evaluation is not None:
                 fitting.append((request, evaluation))
