@@ -813,9 +813,6 @@ class History:
     offers_answered: int = 0
 
 
-NO_HISTORY = History()
-
-
 @dataclass(frozen=True)
 class Volunteer:
     """One volunteer as loaded: the profile and what the engine needs of their rows."""
@@ -862,18 +859,6 @@ class Volunteer:
             offers=history.offers,
             offers_answered=history.offers_answered,
         )
-
-
-@dataclass
-class Loaded:
-    """Everything the engine needs about some volunteers (see ``load``)."""
-
-    volunteers: dict[int, Volunteer]
-
-    def facts(
-        self, profile_id: int, towns: dict[int, Town], history: History
-    ) -> engine.VolunteerFacts:
-        return self.volunteers[profile_id].facts(profile_id, towns, history)
 
 
 def _among(column, dialect: str, name: str = "ids"):
@@ -1045,12 +1030,16 @@ def _nested(dialect: str, *values):
     return func.json_array(*(func.json(value) for value in values))
 
 
-@lru_cache(maxsize=4)
-def _load_statement(dialect: str):
-    """The loading statement (see ``load``), built once."""
+@lru_cache(maxsize=16)
+def _load_statement(dialect: str, history: tuple[bool, bool] | None = None):
+    """The loading statement (see ``load``), built once: for each of ``ids`` a JSON array
+    of the seven parts of ``_volunteer_columns``, and with ``history`` (whether the
+    request has an organisation, a client reference) an eighth, their history."""
     me = VolunteerProfile.id
-    document = _nested(dialect, *_volunteer_columns(dialect, me)).label("volunteer")
-    return select(me, document).where(_among(me, dialect))
+    parts = _volunteer_columns(dialect, me)
+    if history is not None:
+        parts.append(_history_column(dialect, *history, me))
+    return select(me, _nested(dialect, *parts).label("volunteer")).where(_among(me, dialect))
 
 
 #: "Until further notice", for the windows of ``load``.
@@ -1166,7 +1155,7 @@ def _load_values(
     return values
 
 
-def load(ids: Sequence[int], **window: Any) -> Loaded:
+def load(ids: Sequence[int], **window: Any) -> dict[int, Volunteer]:
     """Profiles with names, languages, qualifications, slots, absences from ``first_day``
     (to ``last_day``), bookings overlapping ``busy_from``–``busy_until`` (but for
     ``exclude_request_id``'s) and conflicts of the volunteers ``ids``: one query, whatever
@@ -1177,7 +1166,7 @@ def load(ids: Sequence[int], **window: Any) -> Loaded:
     ``weekday``."""
     values = _load_values(**window) | {"ids": _ids_value(ids)}
     rows = _rows(_load_statement(_dialect()), values)
-    return Loaded({row.id: _volunteer(_decoded(row.volunteer)) for row in rows})
+    return {row.id: _volunteer(_decoded(row.volunteer)) for row in rows}
 
 
 def _offered():
@@ -1237,19 +1226,6 @@ def _history_aggregates(organisation: bool, client: bool) -> list:
     ]
 
 
-@lru_cache(maxsize=16)
-def _history_statement(dialect: str, organisation: bool, client: bool):
-    return (
-        select(Assignment.profile_id, *_history_aggregates(organisation, client))
-        .join(Request, Request.id == Assignment.request_id)
-        .where(
-            _among(Assignment.profile_id, dialect),
-            Assignment.request_id != bindparam("request_id", type_=Integer),
-        )
-        .group_by(Assignment.profile_id)
-    )
-
-
 def _history_column(dialect: str, organisation: bool, client: bool, me):
     """The history of the volunteer whose id is ``me`` as one JSON array (a correlated
     subquery over their assignments)."""
@@ -1285,15 +1261,6 @@ def _history_values(facts: engine.RequestFacts, now: datetime) -> dict[str, Any]
         "recent_from": now - timedelta(days=RECENT_DAYS),
         "now": now,
     }
-
-
-def histories(ids: Sequence[int], facts: engine.RequestFacts, now: datetime) -> dict[int, History]:
-    """The assignment history of ``ids`` for ``facts``'s request, aggregated in one query
-    (``GROUP BY`` the volunteer)."""
-    org, ref = facts.organisation_id, facts.client_ref
-    stmt = _history_statement(_dialect(), org is not None, bool(ref))
-    values = _history_values(facts, now) | {"ids": _ids_value(ids)}
-    return {row[0]: _history(row[1:]) for row in _rows(stmt, values)}
 
 
 # --- the request's context ----------------------------------------------------------------
@@ -1426,14 +1393,22 @@ def volunteer_facts(
     kinds: dict[str, Kind],
     now: datetime,
 ) -> list[engine.VolunteerFacts]:
-    """The engine's view of the volunteers ``ids`` for one request (``_window``): two
-    queries."""
-    loaded = load(ids, **_window(facts, kinds))
-    history = histories(ids, facts, now)
+    """The engine's view of the volunteers ``ids`` for one request (``_window``), with
+    their history: one query."""
+    history = (facts.organisation_id is not None, bool(facts.client_ref))
+    values = (
+        _load_values(**_window(facts, kinds))
+        | _history_values(facts, now)
+        | {"ids": _ids_value(ids)}
+    )
+    found = {
+        row.id: _decoded(row.volunteer)
+        for row in _rows(_load_statement(_dialect(), history), values)
+    }
     return [
-        loaded.facts(profile_id, towns, history.get(profile_id, NO_HISTORY))
+        _volunteer(parts[:7]).facts(profile_id, towns, _history(parts[7] or [None] * 6))
         for profile_id in ids
-        if profile_id in loaded.volunteers
+        if (parts := found.get(profile_id)) is not None
     ]
 
 
@@ -1584,7 +1559,7 @@ def open_requests_for(
         busy_from=now - timedelta(days=1),
         busy_until=None,
     )
-    me = loaded.volunteers.get(profile.id)
+    me = loaded.get(profile.id)
     codes = sorted(
         {
             language_base(skill.code)
