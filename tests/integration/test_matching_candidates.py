@@ -513,6 +513,65 @@ def test_ranking_sends_the_same_number_of_queries_for_5_and_for_50_volunteers(to
     assert few <= 3  # the request itself (expired above), its context, the ranking
 
 
+@needs_postgres
+def test_the_ranking_sent_with_numbered_placeholders_ranks_as_sent_the_usual_way(
+    towns, orgs, now, monkeypatch
+):
+    """On PostgreSQL the ranking statement goes out with ``$n`` placeholders, its values
+    put in order by ``prepared.Positional``; the same statement sent through SQLAlchemy the
+    usual way must rank the same volunteers the same, with the same near misses."""
+    kinds = catalogue()
+    day = next_weekday(now, 1)
+    org = orgs["org_member"]
+    past = now - timedelta(days=5)
+    old = make_request(org, starts_at=past, client_ref="R. S.", state=RequestState.COMPLETED)
+    for n in range(8):
+        row = volunteer(f"V {n}", towns["Baunatal" if n % 2 else "Kaufungen"])
+        if n % 3:
+            qualify(row, kinds["language_mediation_health"])
+        if n == 4:
+            book(row, local(day, 9, 30), local(day, 10, 30))
+        if n == 5:
+            db.session.add(Absence(profile_id=row.id, starts_on=day, ends_on=day))
+        if n in (1, 2):
+            db.session.add(
+                Assignment(
+                    request_id=old.id,
+                    profile_id=row.id,
+                    state=AssignmentState.COMPLETED,
+                    origin=AssignmentOrigin.PROPOSAL,
+                    starts_at=old.starts_at,
+                    ends_at=old.ends_at,
+                    answered_at=past,
+                )
+            )
+    db.session.flush()
+    request = make_request(
+        org,
+        starts_at=local(day, 10),
+        client_ref="R. S.",
+        setting=RequestSetting.DOCTOR_HOSPITAL,
+        required_qualifications=["language_mediation_health"],
+        municipality_id=towns["Baunatal"].id,
+    )
+
+    def ranked():
+        db.session.expire_all()
+        with counted_statements() as statements:
+            ranking = candidates.rank_request(request, now=now)
+        return statements, [
+            (e.volunteer.profile_id, e.score, [str(r) for r in e.reasons])
+            for e in [*ranking.candidates, *ranking.near_misses]
+        ]
+
+    statements, fast = ranked()
+    assert any("$1" in statement for statement in statements)
+    monkeypatch.setattr(candidates, "_prepared_rows", candidates._rows)
+    statements, usual = ranked()
+    assert not any("$1" in statement for statement in statements)
+    assert len(fast) >= 5 and fast == usual
+
+
 # --- the engine turned round ------------------------------------------------------------------
 
 

@@ -55,6 +55,8 @@ running them. On PostgreSQL:
   does not hang on the planner's guesses: every speaker of a language is checked against
   a hash table (``_among_ids``), and a common language's speakers are read town by town,
   nearest first (``_town_by_town``), so that reading stops where checking stops;
+- it is sent with ``$n`` placeholders, its text and the order of its values worked out
+  once (``wirnet.matching.prepared``), not rewritten by the client for every ranking;
 - each rule's ``EXISTS`` carries ``OFFSET 0``, so that it stays a probe through an index
   per volunteer (revision 0006 gives each probe an index that answers it alone);
 - WIRnet's connections have JIT compilation off (``wirnet._tune_postgresql``).
@@ -106,7 +108,7 @@ from sqlalchemy.sql.elements import Grouping
 from wirnet.auth.models import User
 from wirnet.db_types import UTCDateTime
 from wirnet.extensions import db
-from wirnet.matching import engine
+from wirnet.matching import engine, prepared
 from wirnet.organisations.models import Organisation
 from wirnet.regions import Municipality
 from wirnet.requests.models import (
@@ -879,20 +881,17 @@ def _rows(stmt, values: dict[str, Any]) -> list:
     return db.session.connection().execute(stmt, values).all()
 
 
+#: The ranking statements as sent to PostgreSQL (``prepared.Positional``), by dialect and
+#: statement; bounded, as the statements are (``_ranking_statement``).
+_POSITIONAL: dict = {}
+
+
 def _prepared_rows(stmt, values: dict[str, Any]) -> list:
-    """``_rows``, the statement prepared on PostgreSQL the first time it runs on a
-    connection (psycopg's ``prepare_threshold`` 0), not the sixth: parsing and planning a
-    statement of this size takes as long as running it."""
-    connection = db.session.connection()
-    driver = connection.connection.driver_connection
-    if not hasattr(driver, "prepare_threshold"):
-        return connection.execute(stmt, values).all()
-    threshold = driver.prepare_threshold
-    driver.prepare_threshold = 0
-    try:
-        return connection.execute(stmt, values).all()
-    finally:
-        driver.prepare_threshold = threshold
+    """``_rows``, on PostgreSQL as a prepared statement with ``$n`` placeholders, the
+    client's work on the way done once per statement (``prepared.prepared_rows``)."""
+    if len(_POSITIONAL) > 512:
+        _POSITIONAL.clear()
+    return prepared.prepared_rows(db.session.connection(), stmt, values, _POSITIONAL)
 
 
 def _json_array(dialect: str, *columns):
