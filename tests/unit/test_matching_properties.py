@@ -8,6 +8,7 @@ broken constraint, and a near miss breaks exactly the one constraint it is shown
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from datetime import UTC, date, datetime, time, timedelta
@@ -456,3 +457,38 @@ def test_the_ranking_is_deterministic_and_ordered_by_score(scene, random):
     # Whether one fits does not depend on who else is in the pool.
     alone = {v.profile_id for v in pool if rank(request, [v], SETTINGS).candidates}
     assert alone == {e.volunteer.profile_id for e in ranking.candidates}
+
+
+def _outcome(ranking) -> list:
+    return [
+        (e.volunteer.profile_id, e.failures, e.reasons, e.score)
+        for e in (*ranking.candidates, *ranking.near_misses)
+    ]
+
+
+@EXAMPLES
+@given(scenes(), st.randoms(use_true_random=False))
+def test_the_order_of_a_volunteers_own_lists_changes_nothing(scene, random):
+    """The database hands a volunteer's languages, qualifications, slots, absences and
+    bookings over in no promised order: which skill, slot or clash a reason names must
+    not hang on it."""
+    request, pool = scene
+
+    def shuffled(values: tuple) -> tuple:
+        values = list(values)
+        random.shuffle(values)
+        return tuple(values)
+
+    reordered = [
+        dataclasses.replace(
+            vol,
+            languages=shuffled(vol.languages),
+            qualifications=shuffled(vol.qualifications),
+            slots=shuffled(vol.slots),
+            absences=shuffled(vol.absences),
+            busy=shuffled(vol.busy),
+            conflicts=shuffled(vol.conflicts),
+        )
+        for vol in pool
+    ]
+    assert _outcome(rank(request, reordered, SETTINGS)) == _outcome(rank(request, pool, SETTINGS))

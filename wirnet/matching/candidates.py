@@ -101,7 +101,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.elements import Grouping
 
@@ -900,12 +900,14 @@ def _json_array(dialect: str, *columns):
     return func.json_build_array(*columns) if dialect == "postgresql" else func.json_array(*columns)
 
 
-def _json_rows(dialect: str, *columns, order_by):
+def _json_rows(dialect: str, *columns):
     """The rows of a correlated subquery as one JSON array of arrays (``[]`` or NULL when
     there are none), so that one statement brings every table's rows along with each
-    volunteer."""
+    volunteer. In no particular order: the engine's outcome does not depend on it
+    (tests/unit/test_matching_properties.py), and sorting each volunteer's few rows costs
+    PostgreSQL a sort per subquery and volunteer."""
     if dialect == "postgresql":
-        return func.json_agg(aggregate_order_by(func.json_build_array(*columns), order_by))
+        return func.json_agg(func.json_build_array(*columns))
     return func.json_group_array(func.json_array(*columns))
 
 
@@ -923,8 +925,8 @@ def _volunteer_columns(dialect: str, me) -> list:
     bookings overlapping ``load_busy_from``–``load_busy_until`` but for ``request_id``'s;
     conflicts of interest."""
 
-    def rows(*columns, where, order_by, table=None):
-        query = select(_json_rows(dialect, *columns, order_by=order_by)).where(*where)
+    def rows(*columns, where, table=None):
+        query = select(_json_rows(dialect, *columns)).where(*where)
         if table is not None:
             query = query.select_from(table)
         return query.scalar_subquery()
@@ -966,7 +968,6 @@ def _volunteer_columns(dialect: str, me) -> list:
                 _variety(LanguageSkill.code, dialect, "other"),
             ),
         ),
-        order_by=LanguageSkill.id,
     )
     qualifications = rows(
         QualificationType.key,
@@ -980,7 +981,6 @@ def _volunteer_columns(dialect: str, me) -> list:
                 _among(Qualification.type_id, dialect, "types"),
             ),
         ),
-        order_by=Qualification.id,
         table=Qualification.__table__.join(
             QualificationType.__table__, QualificationType.id == Qualification.type_id
         ),
@@ -993,13 +993,11 @@ def _volunteer_columns(dialect: str, me) -> list:
             AvailabilitySlot.profile_id == me,
             or_(weekday < 0, AvailabilitySlot.weekday == weekday),
         ),
-        order_by=AvailabilitySlot.id,
     )
     absences = rows(
         Absence.starts_on,
         Absence.ends_on,
         where=(Absence.profile_id == me, Absence.ends_on >= first, Absence.starts_on <= last),
-        order_by=Absence.id,
     )
     busy = rows(
         Assignment.starts_at,
@@ -1013,12 +1011,10 @@ def _volunteer_columns(dialect: str, me) -> list:
             Assignment.starts_at < busy_until,
             Assignment.request_id != bindparam("request_id", type_=Integer),
         ),
-        order_by=Assignment.id,
     )
     conflicts = rows(
         ConflictOfInterest.description,
         where=(ConflictOfInterest.profile_id == me,),
-        order_by=ConflictOfInterest.id,
     )
     return [profile, languages, qualifications, slots, absences, busy, conflicts]
 

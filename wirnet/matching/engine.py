@@ -626,8 +626,10 @@ def _best_skill(req: _Request, volunteer: VolunteerFacts) -> LanguageFacts | Non
         if req.mediation:
             passes += int(skill.mediates and req.facts.mode in skill.modes)
             passes += int(req.setting_need in skill.settings)
-        key = (passes, req.plain or code == req.language, skill.rank)
-        if best_key is None or key > best_key:
+        # Ties go to the request's own code, then to the first code in sort order, so
+        # that the order the skills come in does not decide which one a reason names.
+        key = (passes, req.plain or code == req.language, skill.rank, code == req.language)
+        if best_key is None or key > best_key or (key == best_key and code < best.code.lower()):
             best, best_key = skill, key
     return best
 
@@ -643,9 +645,9 @@ def _check(req: _Request, volunteer: VolunteerFacts, settings: Settings) -> _Che
     skill = checked.skill = _best_skill(req, volunteer)
     if skill is None or skill.rank < req.needed:
         # Say the best level they have in the language, whichever variety it is.
-        top = max(
+        top = min(
             (s for s in volunteer.languages if base_language(s.code) == req.base),
-            key=lambda s: s.rank,
+            key=lambda s: (-s.rank, s.code),
             default=None,
         )
         _fail(
@@ -660,7 +662,7 @@ def _check(req: _Request, volunteer: VolunteerFacts, settings: Settings) -> _Che
         other = None
         for candidate in volunteer.languages:
             if base_language(candidate.code) == req.other_base and (
-                other is None or candidate.rank > other.rank
+                other is None or (-candidate.rank, candidate.code) < (-other.rank, other.code)
             ):
                 other = candidate
         checked.other = other
@@ -700,7 +702,10 @@ def _check(req: _Request, volunteer: VolunteerFacts, settings: Settings) -> _Che
                     slot.weekday == req.weekday
                     and slot.start <= req.start_time
                     and slot.end >= req.end_time
-                    and (checked.slot is None or slot.start < checked.slot.start)
+                    and (
+                        checked.slot is None
+                        or (slot.start, slot.end) < (checked.slot.start, checked.slot.end)
+                    )
                 ):
                     checked.slot = slot
         if checked.slot is None:
@@ -724,7 +729,7 @@ def _check(req: _Request, volunteer: VolunteerFacts, settings: Settings) -> _Che
             if _utc(b.starts_at) < req.busy_until and _utc(b.ends_at) > req.busy_from
         ]
         if clashes:
-            clash = min(clashes, key=lambda b: _utc(b.starts_at))
+            clash = min(clashes, key=lambda b: (_utc(b.starts_at), _utc(b.ends_at), b.request_id))
             _fail(
                 checked,
                 Constraint.BUSY,
