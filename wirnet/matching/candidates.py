@@ -293,9 +293,6 @@ def _qualification_day(facts: engine.RequestFacts) -> date:
 
 
 # --- narrowing in SQL ---------------------------------------------------------------------
-
-
-# --- narrowing in SQL ---------------------------------------------------------------------
 #
 # The statements are built once per *shape* (which rules a request has: see ``Shape``) with
 # bound parameters, and kept: building and compiling a statement of this size costs more
