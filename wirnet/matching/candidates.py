@@ -484,20 +484,27 @@ FAR_KM = 1e9
 def _rules(shape: Shape, p) -> list[Rule]:
     """The hard rules SQL checks, each the engine's rule or a looser one (never stricter),
     over ``p``: a row with the profile's id, ``km`` (``FAR_KM`` if unknown) and the
-    columns the rules read. The cheap ones (on the row) first."""
+    columns the rules read. The cheap ones (on the row) first, and at short notice the
+    slot rule before the language."""
     d = shape.dialect
     rules = []
     if shape.towns is not None:
         rules.append(Rule("distance", p.km <= _reach(shape, p)))
     if shape.gender:
         rules.append(Rule("gender", p.gender == bindparam("gender", type_=String)))
+    # At short notice "on call, or a slot then" lets few through (on call is on the row):
+    # checked before the language's probes, it spares most of them.
+    early = shape.short_notice
+    if early:
+        rules.append(Rule("slot", _slot_rule(shape, p)))
     rules.append(Rule("language", _speaks(d, p, "lang", "lang_rank")))
     if shape.mediation:
         rules.append(Rule("other_language", _speaks(d, p, "other", "other_rank")))
     for number in range(shape.qualifications):
         holds = _probe(d, Qualification.profile_id == p.id, *_holds(number))
         rules.append(Rule(f"qualification{number}", holds))
-    rules.append(Rule("slot", _slot_rule(shape, p)))
+    if not early:
+        rules.append(Rule("slot", _slot_rule(shape, p)))
     if shape.absence:
         away = _probe(
             d,
