@@ -64,6 +64,16 @@ CSP = "; ".join(
 )
 
 
+#: The roles that coordinate: they see and act on every request, organisation, project and
+#: volunteer.
+COORDINATING = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def is_coordinator(user) -> bool:
+    """A coordinator or an administrator; False for an anonymous visitor and for None."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in COORDINATING
+
+
 def role_required(*roles: Role | str) -> Callable:
     """Allow a view only to users holding one of ``roles``; others get 403."""
     allowed = {Role(r) for r in roles}

@@ -13,7 +13,7 @@ from wirnet.main import bp
 from wirnet.main.forms import LanguageForm
 from wirnet.regions import municipality_names
 from wirnet.roles import Role
-from wirnet.security import safe_next
+from wirnet.security import COORDINATING, safe_next
 
 
 @bp.get("/")
@@ -45,14 +45,14 @@ def imprint():
 def home():
     role = current_user.role
     context: dict = {}
-    if role in (Role.COORDINATOR, Role.ADMIN):
+    if role in COORDINATING:
         context["counts"] = auth_services.active_accounts_by_role()
         context["unconfirmed"] = auth_services.unconfirmed_accounts()
     if role is Role.COORDINATOR:
         from wirnet.volunteers.views_coordinator import home_counts  # volunteers waiting
 
         context["volunteer_counts"] = home_counts()
-    if role in (Role.COORDINATOR, Role.ADMIN):
+    if role in COORDINATING:
         from wirnet.organisations.views import coordinator_home_context  # waiting for approval
 
         context.update(coordinator_home_context())

@@ -45,6 +45,7 @@ from wirnet.organisations.models import (
 from wirnet.pagination import Page
 from wirnet.regions import Municipality
 from wirnet.roles import Role
+from wirnet.security import is_coordinator
 from wirnet.urls import external_url
 
 S = OrganisationStatus
@@ -81,10 +82,6 @@ class OrganisationError(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-def _is_coordinator(user) -> bool:
-    return user.role in (Role.COORDINATOR, Role.ADMIN)
 
 
 # --- registration and editing --------------------------------------------------------------
@@ -158,7 +155,7 @@ def register_with_account(
 
 def create(data: OrganisationData, actor: User) -> Organisation:
     """A coordinator enters an organisation directly: it is approved at once."""
-    if not _is_coordinator(actor):
+    if not is_coordinator(actor):
         raise OrganisationError("not_allowed")
     _check(data)
     now = utcnow()
@@ -177,7 +174,7 @@ def create(data: OrganisationData, actor: User) -> Organisation:
 
 def update(organisation: Organisation, data: OrganisationData, actor: User) -> list[str]:
     """Save the details (org admins of their own, coordinators of any); the changed fields."""
-    if not (_is_coordinator(actor) or is_org_admin(actor, organisation)):
+    if not (is_coordinator(actor) or is_org_admin(actor, organisation)):
         raise OrganisationError("not_allowed")
     _check(data)
     changed = []
@@ -213,7 +210,7 @@ def decide(
     """
     action = Action(action)
     sources, new = ACTIONS[action]
-    if organisation.status not in sources or not _is_coordinator(actor):
+    if organisation.status not in sources or not is_coordinator(actor):
         raise OrganisationError("not_allowed")
     note = (note or "").strip() or None
     if action is Action.DECLINE and not note:
@@ -309,7 +306,7 @@ def visible_organisation(user: User, organisation_id: int) -> Organisation | Non
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         return None
-    if _is_coordinator(user) or membership_of(user, organisation) is not None:
+    if is_coordinator(user) or membership_of(user, organisation) is not None:
         return organisation
     return None
 
@@ -324,7 +321,7 @@ def is_org_admin(user: User, organisation: Organisation) -> bool:
 
 
 def can_manage_members(user: User, organisation: Organisation) -> bool:
-    return _is_coordinator(user) or is_org_admin(user, organisation)
+    return is_coordinator(user) or is_org_admin(user, organisation)
 
 
 def organisations_of(user: User) -> list[tuple[Organisation, Membership]]:

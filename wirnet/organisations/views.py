@@ -38,7 +38,7 @@ from wirnet.organisations.services import OrganisationError
 from wirnet.pagination import page_arg, page_numbers
 from wirnet.ratelimit import rate_limited
 from wirnet.roles import Role
-from wirnet.security import renew_csrf_token, role_required, start_session
+from wirnet.security import is_coordinator, renew_csrf_token, role_required, start_session
 
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1
@@ -50,10 +50,6 @@ coordinators_only = role_required(Role.COORDINATOR, Role.ADMIN)
 
 def _me():
     return current_user._get_current_object()
-
-
-def _is_coordinator() -> bool:
-    return current_user.is_authenticated and current_user.role in (Role.COORDINATOR, Role.ADMIN)
 
 
 def error_message(error: OrganisationError) -> str:
@@ -111,7 +107,7 @@ def register():
     organisation and requests the volunteer is sent to must never mix).
     """
     if current_user.is_authenticated:
-        if _is_coordinator():
+        if is_coordinator(current_user):
             return redirect(url_for("organisations.coordinator_create"))
         if current_user.role is not Role.ORG_MEMBER:
             return render_template("organisations/register_volunteer.html"), 403
@@ -198,7 +194,7 @@ def _managed_or_403(org_id: int):
 
 def _render_detail(organisation, status: int = 200, **forms):
     me = _me()
-    coordinator = _is_coordinator()
+    coordinator = is_coordinator(current_user)
     manage = services.can_manage_members(me, organisation)
     forms.setdefault("invite_form", InviteForm(formdata=None))
     forms.setdefault("approve_form", DecisionForm(formdata=None, prefix="approve"))
@@ -239,7 +235,7 @@ def detail(org_id: int):
 def edit(org_id: int):
     organisation = _organisation_or_404(org_id)
     me = _me()
-    if not (_is_coordinator() or services.is_org_admin(me, organisation)):
+    if not (is_coordinator(current_user) or services.is_org_admin(me, organisation)):
         abort(403)
     form = OrganisationForm()
     _municipality_choices(form)
@@ -274,7 +270,9 @@ def invite(org_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         me = _me()
-        as_admin = _is_coordinator() and not any(m.is_admin for m in organisation.memberships)
+        as_admin = is_coordinator(current_user) and not any(
+            m.is_admin for m in organisation.memberships
+        )
         try:
             services.invite(organisation, form.email.data, me, as_admin=as_admin)
         except OrganisationError as error:

@@ -42,6 +42,7 @@ from wirnet.projects.models import (
 )
 from wirnet.regions import Municipality
 from wirnet.roles import Role
+from wirnet.security import is_coordinator
 from wirnet.urls import external_url
 from wirnet.volunteers.models import VolunteerProfile, VolunteerStatus
 from wirnet.volunteers.profiles import profile_of
@@ -75,13 +76,6 @@ class ProjectError(ValueError):
 
 
 # --- who may do what --------------------------------------------------------------------
-
-
-def is_coordinator(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.role in (
-        Role.COORDINATOR,
-        Role.ADMIN,
-    )
 
 
 def can_manage(user, project: Project) -> bool:

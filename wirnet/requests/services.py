@@ -42,7 +42,7 @@ from wirnet.requests.models import (
     RequestState,
     Urgency,
 )
-from wirnet.roles import Role
+from wirnet.security import is_coordinator
 from wirnet.urls import external_url
 from wirnet.volunteers.languages import canonical, is_known
 from wirnet.volunteers.models import QualificationType, VolunteerProfile
@@ -82,10 +82,6 @@ class NotAllowed(RequestError):
 
 
 # --- who sees what ---------------------------------------------------------------------------
-
-
-def is_coordinator(user) -> bool:
-    return getattr(user, "role", None) in (Role.COORDINATOR, Role.ADMIN)
 
 
 def capacity(user, request: Request) -> str | None:

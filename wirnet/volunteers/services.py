@@ -20,6 +20,7 @@ from wirnet import audit
 from wirnet.extensions import db
 from wirnet.regions import Municipality
 from wirnet.roles import Role
+from wirnet.security import is_coordinator
 from wirnet.volunteers import qualifications as rules
 from wirnet.volunteers import status as lifecycle
 from wirnet.volunteers.languages import canonical
@@ -434,7 +435,7 @@ class DirectoryPage:
 
 def may_see_directory(user) -> bool:
     """Coordinators and admins; a volunteer only once their own card is in the directory."""
-    if user.role in (Role.COORDINATOR, Role.ADMIN):
+    if is_coordinator(user):
         return True
     if user.role is not Role.VOLUNTEER:
         return False
