@@ -1073,20 +1073,31 @@ def _decoded(value) -> list:
     return json.loads(value) if isinstance(value, str) else value
 
 
-class _Sets(dict):
-    """JSON lists as frozensets, each distinct list made once (the lists of topics people
-    tick are few: kept between rankings, up to a bound)."""
+class _Made(dict):
+    """Values made from their JSON once each, kept between rankings (up to a bound): the
+    topics people tick, the skills and the slots they enter are few and repeat from one
+    volunteer to the next."""
 
     BOUND = 4096
 
-    def __missing__(self, key: tuple) -> frozenset:
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: tuple):
         if len(self) >= self.BOUND:
             self.clear()
-        value = self[key] = frozenset(key)
+        value = self[key] = self.make(*key)
         return value
 
 
-_SETS = _Sets()
+_SETS = _Made(lambda *items: frozenset(items))
+_SKILLS = _Made(
+    lambda code, rank, mediates, modes, settings_: engine.LanguageFacts(
+        code, rank, bool(mediates), _SETS[modes], _SETS[settings_]
+    )
+)
+_SLOTS = _Made(lambda day, start, end: engine.Slot(day, _clock(start), _clock(end)))
 _VERIFIED = QualificationState.VERIFIED.value
 
 
@@ -1109,15 +1120,15 @@ def _volunteer(parts: Sequence) -> Volunteer:
         on_call=bool(on_call),
         topics=_SETS[tuple(topics or ())],
         languages=tuple(
-            engine.LanguageFacts(
-                code, rank, bool(mediates), frozenset(modes or ()), frozenset(settings_ or ())
-            )
-            for code, rank, mediates, modes, settings_ in languages or ()
+            [
+                _SKILLS[code, rank, mediates, tuple(modes or ()), tuple(settings_ or ())]
+                for code, rank, mediates, modes, settings_ in languages
+            ]
+            if languages
+            else ()
         ),
         qualifications=tuple(held),
-        slots=tuple(
-            engine.Slot(day, _clock(start), _clock(end)) for day, start, end in slots or ()
-        ),
+        slots=tuple([_SLOTS[tuple(slot)] for slot in slots]) if slots else (),
         absences=tuple((_day(starts_on), _day(ends_on)) for starts_on, ends_on in absences or ()),
         busy=tuple(
             engine.Busy(_moment(starts_at), _moment(ends_at), request_id)
