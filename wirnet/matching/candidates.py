@@ -492,19 +492,19 @@ def _rules(shape: Shape, p) -> list[Rule]:
         rules.append(Rule("distance", p.km <= _reach(shape, p)))
     if shape.gender:
         rules.append(Rule("gender", p.gender == bindparam("gender", type_=String)))
+    slot = Rule("slot", _slot_rule(shape, p))
     # At short notice "on call, or a slot then" lets few through (on call is on the row):
     # checked before the language's probes, it spares most of them.
-    early = shape.short_notice
-    if early:
-        rules.append(Rule("slot", _slot_rule(shape, p)))
+    if shape.short_notice:
+        rules.append(slot)
     rules.append(Rule("language", _speaks(d, p, "lang", "lang_rank")))
     if shape.mediation:
         rules.append(Rule("other_language", _speaks(d, p, "other", "other_rank")))
     for number in range(shape.qualifications):
         holds = _probe(d, Qualification.profile_id == p.id, *_holds(number))
         rules.append(Rule(f"qualification{number}", holds))
-    if not early:
-        rules.append(Rule("slot", _slot_rule(shape, p)))
+    if not shape.short_notice:
+        rules.append(slot)
     if shape.absence:
         away = _probe(
             d,
@@ -887,17 +887,10 @@ def _rows(stmt, values: dict[str, Any]) -> list:
     return db.session.connection().execute(stmt, values).all()
 
 
-#: The ranking statements as sent to PostgreSQL (``prepared.Positional``), by dialect and
-#: statement; bounded, as the statements are (``_ranking_statement``).
-_POSITIONAL: dict = {}
-
-
 def _prepared_rows(stmt, values: dict[str, Any]) -> list:
     """``_rows``, on PostgreSQL as a prepared statement with ``$n`` placeholders, the
     client's work on the way done once per statement (``prepared.prepared_rows``)."""
-    if len(_POSITIONAL) > 512:
-        _POSITIONAL.clear()
-    return prepared.prepared_rows(db.session.connection(), stmt, values, _POSITIONAL)
+    return prepared.prepared_rows(db.session.connection(), stmt, values)
 
 
 def _json_array(dialect: str, *columns):
@@ -1214,7 +1207,7 @@ def _recent():
 def _history_aggregates(organisation: bool, client: bool) -> list:
     """Recent assignments, worked with this organisation, with this client, declined
     here, offers made, offers answered: over the assignments (joined with their
-    requests) of one volunteer or grouped by volunteer."""
+    requests) of one volunteer."""
     same_org = (
         Request.organisation_id == bindparam("organisation_id", type_=Integer)
         if organisation
@@ -1254,6 +1247,9 @@ def _history_column(dialect: str, organisation: bool, client: bool, me):
 
 
 def _history(values) -> History:
+    """The history from ``_history_column``'s array (None: no assignment at all)."""
+    if values is None:
+        return History()
     recent, org_flag, client_flag, declined, offers, answered = values
     return History(
         int(recent or 0),
@@ -1418,7 +1414,7 @@ def volunteer_facts(
         for row in _rows(_load_statement(_dialect(), history), values)
     }
     return [
-        _volunteer(parts[:7]).facts(profile_id, towns, _history(parts[7] or [None] * 6))
+        _volunteer(parts[:7]).facts(profile_id, towns, _history(parts[7]))
         for profile_id in ids
         if (parts := found.get(profile_id)) is not None
     ]
@@ -1465,7 +1461,7 @@ def rank_context(ctx: Context, *, now: datetime) -> engine.Ranking:
     )
     stmt = _ranking_statement(shape, facts.organisation_id is not None, bool(facts.client_ref))
     volunteers = [
-        _volunteer(parts[2:9]).facts(parts[0], ctx.towns, _history(parts[9] or [None] * 6))
+        _volunteer(parts[2:9]).facts(parts[0], ctx.towns, _history(parts[9]))
         for parts in _decoded(_prepared_rows(stmt, values)[0][0])
     ]
     return engine.rank(facts, volunteers, ctx.settings)

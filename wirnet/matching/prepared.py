@@ -22,10 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from sqlalchemy.engine import Connection
 
 #: A bound parameter in SQLAlchemy's "pyformat" text, or an escaped ``%``.
 _PLACEHOLDER = re.compile(r"%\(([^)]+)\)s|%%")
+#: ``Positional`` by dialect and statement. The statements run this way are built once
+#: per shape and kept (bounded) by their callers; this bound only guards against growth.
+_POSITIONAL: dict = {}
+_BOUND = 512
 
 
 @dataclass(frozen=True)
@@ -82,21 +87,21 @@ def positional(compiled, values: dict[str, Any]) -> Positional:
     return Positional(compiled, sql, tuple(numbers), fixed, processors)
 
 
-def prepared_rows(connection: Connection, stmt, values: dict[str, Any], cache: dict) -> list:
+def prepared_rows(connection: Connection, stmt, values: dict[str, Any]) -> list:
     """Run ``stmt`` with ``values`` and fetch all its rows. On PostgreSQL (psycopg) as a
     prepared statement from its first run on a connection (``prepare_threshold`` 0, not
     the sixth run: parsing and planning a statement of this size takes as long as running
-    it), sent with ``$n`` placeholders (``positional``, kept in ``cache`` under the
-    dialect and the statement)."""
+    it), sent with ``$n`` placeholders (``positional``, worked out once per dialect and
+    statement)."""
     driver = connection.connection.driver_connection
     if not hasattr(driver, "prepare_threshold"):
         return connection.execute(stmt, values).all()
-    import psycopg
-
     key = (connection.dialect, stmt)
-    raw = cache.get(key)
+    raw = _POSITIONAL.get(key)
     if raw is None:
-        raw = cache[key] = positional(stmt.compile(dialect=connection.dialect), values)
+        if len(_POSITIONAL) >= _BOUND:
+            _POSITIONAL.clear()
+        raw = _POSITIONAL[key] = positional(stmt.compile(dialect=connection.dialect), values)
     threshold, factory = driver.prepare_threshold, driver.cursor_factory
     driver.prepare_threshold, driver.cursor_factory = 0, psycopg.RawCursor
     try:
