@@ -1,6 +1,6 @@
 """indexes for the matching query layer
 
-The narrowing of wirnet/matching/candidates.py starts from one of these and reads nothing
+The narrowing of wirnet/matching/narrowing.py starts from one of these and reads nothing
 else of the table: who speaks a language (or a variety of it) at a level, who has a weekly
 slot covering a time, who holds a qualification type verified and valid on a day.
 

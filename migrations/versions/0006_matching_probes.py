@@ -1,6 +1,6 @@
 """covering indexes for the matching rules checked volunteer by volunteer
 
-The narrowing of wirnet/matching/candidates.py asks, for each volunteer it reads, whether
+The narrowing of wirnet/matching/narrowing.py asks, for each volunteer it reads, whether
 they speak the language at a level, hold a qualification, have a weekly slot covering the
 time, are away that day, or are booked then. Each of these indexes answers its question
 from the index alone, without reading the table's row:

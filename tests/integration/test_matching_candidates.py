@@ -25,7 +25,7 @@ from tests.integration.matching_support import (
 from tests.integration.request_support import make_request
 from tests.integration.volunteer_support import catalogue, counted_statements
 from wirnet.extensions import db
-from wirnet.matching import candidates, engine
+from wirnet.matching import candidates, engine, facts, loading, narrowing, open_requests, sql
 from wirnet.requests.models import (
     Assignment,
     AssignmentOrigin,
@@ -62,7 +62,7 @@ def everyone_ranked(request, now):
     """The engine over EVERY volunteer in the database (no narrowing), as the reference."""
     ctx = candidates.context(request, now=now)
     ids = list(db.session.scalars(select(VolunteerProfile.id)))
-    volunteers = candidates.volunteer_facts(ids, ctx.facts, ctx.towns, ctx.kinds, now)
+    volunteers = loading.volunteer_facts(ids, ctx.facts, ctx.towns, ctx.kinds, now)
     return engine.rank(ctx.facts, volunteers, ctx.settings)
 
 
@@ -217,8 +217,8 @@ def test_the_sql_narrowing_lets_through_exactly_whom_the_engine_accepts(towns, o
         assert [e.score for e in ranked.candidates] == [e.score for e in reference.candidates]
         # The SQL rules alone already let every one of them through (none stricter).
         ctx = candidates.context(request, now=now)
-        km = candidates.distances(ctx.facts, ctx.towns)
-        passing, _near = candidates.select_ids(
+        km = narrowing.distances(ctx.facts, ctx.towns)
+        passing, _near = narrowing.select_ids(
             ctx.facts, ctx.settings, ctx.kinds, km, limit=1000, near_limit=0
         )
         assert set(ids(reference.candidates)) <= set(passing)
@@ -233,7 +233,7 @@ def test_the_sql_narrowing_lets_through_exactly_whom_the_engine_accepts(towns, o
 def everyone_near(request, now):
     ctx = candidates.context(request, now=now)
     all_ids = list(db.session.scalars(select(VolunteerProfile.id)))
-    volunteers = candidates.volunteer_facts(all_ids, ctx.facts, ctx.towns, ctx.kinds, now)
+    volunteers = loading.volunteer_facts(all_ids, ctx.facts, ctx.towns, ctx.kinds, now)
     return [
         e
         for v in volunteers
@@ -293,8 +293,8 @@ def test_each_rule_keeps_out_the_volunteer_who_breaks_it(app, towns, orgs, now, 
     ranked = candidates.rank_request(request, now=now)
     assert set(ids(ranked.candidates)) == {fits.id, back_to_back.id, at_home.id}
     ctx = candidates.context(request, now=now)
-    km = candidates.distances(ctx.facts, ctx.towns)
-    passing, _near = candidates.select_ids(
+    km = narrowing.distances(ctx.facts, ctx.towns)
+    passing, _near = narrowing.select_ids(
         ctx.facts, ctx.settings, ctx.kinds, km, limit=100, near_limit=0
     )
     assert set(passing) == {fits.id, back_to_back.id, at_home.id}
@@ -566,7 +566,7 @@ def test_the_ranking_sent_with_numbered_placeholders_ranks_as_sent_the_usual_way
 
     statements, fast = ranked()
     assert any("$1" in statement for statement in statements)
-    monkeypatch.setattr(candidates, "_prepared_rows", candidates._rows)
+    monkeypatch.setattr(sql, "prepared_rows", sql.rows)
     statements, usual = ranked()
     assert not any("$1" in statement for statement in statements)
     assert len(fast) >= 5 and fast == usual
@@ -629,10 +629,10 @@ def test_open_requests_for_lists_the_requests_the_volunteer_fits_soonest_first(t
     )
     db.session.flush()
 
-    found = candidates.open_requests_for(me, now=now)
+    found = open_requests.open_requests_for(me, now=now)
     assert [r.id for r, _evaluation in found] == [sooner.id, flexible.id, later.id]
     assert all(evaluation.fits for _r, evaluation in found)
-    assert candidates.open_requests_for(me, now=now, limit=1)[0][0].id == sooner.id
+    assert open_requests.open_requests_for(me, now=now, limit=1)[0][0].id == sooner.id
 
 
 def test_open_requests_for_sends_the_same_queries_however_many_requests(towns, orgs, now):
@@ -643,7 +643,7 @@ def test_open_requests_for_sends_the_same_queries_however_many_requests(towns, o
     def count() -> int:
         db.session.expire_all()
         with counted_statements() as statements:
-            found = candidates.open_requests_for(me, now=now)
+            found = open_requests.open_requests_for(me, now=now)
         return len(statements), len(found)
 
     make_request(org, starts_at=local(day, 10), municipality_id=towns["Baunatal"].id)
@@ -665,7 +665,7 @@ def test_a_volunteer_who_is_not_active_fits_no_request(towns, orgs, now):
     day = next_weekday(now, 1)
     me = volunteer("Rana Paused", towns["Baunatal"], status=VolunteerStatus.PAUSED)
     make_request(orgs["org_member"], starts_at=local(day, 10), municipality_id=towns["Baunatal"].id)
-    assert candidates.open_requests_for(me, now=now) == []
+    assert open_requests.open_requests_for(me, now=now) == []
 
 
 def test_request_facts_derive_topics_and_short_notice(towns, orgs, now):
@@ -676,13 +676,13 @@ def test_request_facts_derive_topics_and_short_notice(towns, orgs, now):
         urgency=Urgency.URGENT,
         municipality_id=towns["Kaufungen"].id,
     )
-    facts = candidates.request_facts(request, today=now.date())
-    assert facts.topics == {"language_mediation", "work_jobs"}
-    assert facts.short_notice
-    assert (facts.municipality, facts.lat) == ("Kaufungen", TOWNS[1][1])
-    assert facts.organisation_name == orgs["org_member"].name
-    health = candidates.request_topics("health_guidance", "doctor_hospital")
+    seen = facts.request_facts(request, today=now.date())
+    assert seen.topics == {"language_mediation", "work_jobs"}
+    assert seen.short_notice
+    assert (seen.municipality, seen.lat) == ("Kaufungen", TOWNS[1][1])
+    assert seen.organisation_name == orgs["org_member"].name
+    health = facts.request_topics("health_guidance", "doctor_hospital")
     assert health == {"health"}
-    assert candidates.request_topics("other", "school_childcare") == {"school_childcare"}
-    assert candidates.request_topics("accompaniment", "authority") == {"authorities"}
-    assert candidates.request_topics("other", "counselling") == frozenset()
+    assert facts.request_topics("other", "school_childcare") == {"school_childcare"}
+    assert facts.request_topics("accompaniment", "authority") == {"authorities"}
+    assert facts.request_topics("other", "counselling") == frozenset()

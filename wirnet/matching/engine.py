@@ -1,8 +1,9 @@
 """The matching engine: who may be sent to a request, and in which order.
 
 Pure functions over plain, frozen data: no Flask, no database, no clock (the request's
-facts carry ``today``). ``wirnet.matching.candidates`` narrows the volunteers in SQL and
-maps rows into these types; the views turn the reasons into translated sentences
+facts carry ``today``). ``wirnet.matching.candidates`` ranks a request: it narrows the
+volunteers in SQL (``wirnet.matching.narrowing``) and maps rows into these types
+(``wirnet.matching.loading``); the views turn the reasons into translated sentences
 (``wirnet.matching.reasons``).
 
 Hard constraints (a volunteer failing any of them is not a candidate), in this order:

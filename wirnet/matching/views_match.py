@@ -23,7 +23,9 @@ from wirnet.db_types import utcnow
 from wirnet.extensions import db
 from wirnet.i18n import current_locale
 from wirnet.matching import bp, candidates, engine, reasons
+from wirnet.matching.facts import local_today
 from wirnet.matching.forms_volunteer import ASSIGNMENT_STATE_LABELS
+from wirnet.matching.open_requests import open_requests_for
 from wirnet.requests import services as request_services
 from wirnet.requests.models import Assignment, AssignmentState, Request, RequestState
 from wirnet.requests.views import labels as request_labels
@@ -81,7 +83,7 @@ def _started(item: Request, now: datetime) -> bool:
     if item.starts_at is not None:
         return item.starts_at <= now
     if item.deadline is not None:
-        return item.deadline < candidates.local_today(now)
+        return item.deadline < local_today(now)
     return False
 
 
@@ -205,7 +207,7 @@ def match(request_id: int):
 def open_requests():
     user = current_account()
     profile = db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
-    found = candidates.open_requests_for(profile, now=utcnow()) if profile is not None else []
+    found = open_requests_for(profile, now=utcnow()) if profile is not None else []
     return render_template(
         "matching/open_requests.html",
         found=found,
