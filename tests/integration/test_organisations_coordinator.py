@@ -250,6 +250,7 @@ def test_a_coordinator_enters_an_approved_organisation_and_invites_its_admin(
         data={
             **form_data(place, name="Ukrainische Frauengruppe"),
             "admin_email": "Olena@UA.example",
+            "admin_locale": "uk",
         },
         headers=EN,
     )
@@ -262,7 +263,8 @@ def test_a_coordinator_enters_an_approved_organisation_and_invites_its_admin(
     [invitation] = db.session.scalars(select(OrganisationInvitation)).all()
     assert invitation.email == "olena@ua.example"
     assert invitation.as_admin
-    assert outbox("olena@ua.example", "organisation_invitation")
+    [message] = outbox("olena@ua.example", "organisation_invitation")
+    assert message.locale == "uk"  # the language the coordinator chose for her
     assert audit_actions() == ["organisation.created", "organisation.member_invited"]
 
 
@@ -270,11 +272,12 @@ def test_entering_without_an_admin_and_with_bad_input(coordinator_client):
     place = municipality("Lohfelden")
     response = coordinator_client.post(
         "/coordinator/organisations/new",
-        data={**form_data(place), "admin_email": "not an address"},
+        data={**form_data(place), "admin_email": "not an address", "admin_locale": "xx"},
         headers=EN,
     )
     assert response.status_code == 422
     assert "Please enter a valid e-mail address" in page(response)
+    assert "Please choose one of the listed languages." in page(response)
     assert "Eritreischer Verein Baunatal" in page(response)
     assert organisation_count() == 0
     response = coordinator_client.post("/coordinator/organisations/new", data=form_data(place))

@@ -4,6 +4,7 @@ and the last org admin who always stays."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -58,7 +59,8 @@ def test_invitation_end_to_end_with_a_new_account(client_as, app, users, orgs):
     [message] = outbox("yonas.kidane@example.org", "organisation_invitation")
     assert "Eritreische Gemeinde Kassel" in message.body_text
     assert users["org_member"].display_name in message.body_text
-    assert message.locale == "de"  # no account yet: the centre's language
+    # No account yet: the language the inviter chose; the page offers their own first.
+    assert message.locale == users["org_member"].locale
     link = last_link("yonas.kidane@example.org", "organisation_invitation")
     assert link.startswith("/organisations/invitation/")
     assert "yonas.kidane@example.org" in text(admin_client.get(f"/organisations/{org.id}"))
@@ -209,6 +211,49 @@ def test_inviting_a_bad_address_is_refused(client_as, orgs, email, message):
     response = invite(client_as("org_member"), orgs["org_member"], email)
     assert response.status_code == 422
     assert message in page(response)
+    assert db.session.scalar(select(OrganisationInvitation)) is None
+    assert not outbox()
+
+
+def _selected(html: str, name: str) -> str | None:
+    """The value selected in the ``<select name=name>`` of a page."""
+    select_ = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    option = re.search(r"<option([^>]*\bselected\b[^>]*)>", select_.group(1))
+    return re.search(r'value="([^"]*)"', option.group(1)).group(1) if option else None
+
+
+def test_the_inviter_chooses_the_language_of_an_invitation_to_a_new_address(client_as, users, orgs):
+    org = orgs["org_member"]
+    admin_client = client_as("org_member")
+    users["org_member"].locale = "ar"
+    db.session.commit()
+    # The page offers the inviter's own language first, with every shipped language.
+    html = page(admin_client.get(f"/organisations/{org.id}"))
+    assert _selected(html, "locale") == "ar"
+    assert 'value="uk"' in html and 'value="ti"' in html
+
+    data = {"email": "hanna@example.org", "locale": "uk"}
+    response = admin_client.post(f"/organisations/{org.id}/invitations", data=data)
+    assert response.status_code == 302
+    [message] = outbox("hanna@example.org", "organisation_invitation")
+    assert message.locale == "uk"
+    assert re.search("[а-яіїє]", message.subject + message.body_text)  # Ukrainian text
+    assert "Eritreische Gemeinde Kassel" in message.body_text
+
+    # An account's own language wins over the inviter's choice.
+    org_member(email="amal@example.org", locale="tr")
+    data = {"email": "amal@example.org", "locale": "uk"}
+    admin_client.post(f"/organisations/{org.id}/invitations", data=data)
+    assert outbox("amal@example.org", "organisation_invitation")[-1].locale == "tr"
+
+
+def test_an_invitation_in_a_language_not_offered_is_refused(client_as, orgs):
+    org = orgs["org_member"]
+    data = {"email": "hanna@example.org", "locale": "xx"}
+    response = client_as("org_member").post(f"/organisations/{org.id}/invitations", data=data)
+    assert response.status_code == 422
+    assert "Please choose one of the listed languages." in page(response)
+    assert 'value="hanna@example.org"' in page(response)  # what was typed is kept
     assert db.session.scalar(select(OrganisationInvitation)) is None
     assert not outbox()
 

@@ -160,11 +160,26 @@ class DeclineForm(WirnetForm):
     )
 
 
+def _invitation_locale() -> SelectField:
+    """The language of an invitation e-mail to an address without an account (choices and
+    the reader's language as the default are set per request); empty: the reader's."""
+    return SelectField(
+        _l("Language of the invitation e-mail"),
+        choices=[],
+        validate_choice=False,
+        validators=[Optional(), in_choices(_l("Please choose one of the listed languages."))],
+        description=_l(
+            "If the address already has a WIRnet account, the e-mail is in that account's language."
+        ),
+    )
+
+
 class InviteForm(WirnetForm):
     email = _email(
         _l("E-mail address of the new member"),
         required_message=_l("Please enter the e-mail address of the person you invite."),
     )
+    locale = _invitation_locale()
 
 
 class CreateForm(OrganisationForm):
@@ -176,6 +191,7 @@ class CreateForm(OrganisationForm):
             "The e-mail address of the person who will manage the organisation in WIRnet."
         ),
     )
+    admin_locale = _invitation_locale()
 
 
 class JoinWithAccountForm(ResetAndClaimForm):

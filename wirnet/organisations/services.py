@@ -412,9 +412,16 @@ def invitation_link(invitation: OrganisationInvitation) -> str:
 
 
 def invite(
-    organisation: Organisation, email: str, actor: User, *, as_admin: bool = False
+    organisation: Organisation,
+    email: str,
+    actor: User,
+    *,
+    as_admin: bool = False,
+    locale: str | None = None,
 ) -> OrganisationInvitation:
-    """Send ``email`` a link to join; an earlier open invitation to it stops working.
+    """Send ``email`` a link to join; an earlier open invitation to it stops working. The
+    e-mail is in the language of the account that has the address, else in ``locale`` (the
+    inviter chooses it), else in the centre's default.
 
     Refused when the organisation is declined or deactivated, or the address is already a
     member's.
@@ -441,14 +448,18 @@ def invite(
     )
     db.session.add(invitation)
     db.session.flush()
-    # The invitee may have no account yet: their language is unknown, so the e-mail is in
-    # the language of the account that has the address, else the centre's default.
+    # An account says which language its person reads; for an address without one, the
+    # inviter, who knows the person, chooses.
     invitee = User.by_email(email)
+    if invitee is not None:
+        locale = invitee.locale
+    elif locale not in current_app.config["WIRNET_LOCALES"]:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     max_age = current_app.config["INVITATION_TOKEN_MAX_AGE"]
     queue_email(
         "organisation_invitation",
         to=email,
-        locale=invitee.locale if invitee else current_app.config["BABEL_DEFAULT_LOCALE"],
+        locale=locale,
         user=invitee,
         inviter=actor,
         organisation=organisation,

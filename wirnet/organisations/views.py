@@ -18,7 +18,7 @@ from wirnet.auth import services as auth_services
 from wirnet.auth.models import User
 from wirnet.bidi import isolated
 from wirnet.extensions import db
-from wirnet.i18n import remember_locale, select_locale, switcher_choices
+from wirnet.i18n import current_locale, remember_locale, select_locale, switcher_choices
 from wirnet.organisations import bp, services
 from wirnet.organisations.forms import (
     KIND_LABELS,
@@ -192,11 +192,20 @@ def _managed_or_403(org_id: int):
     return organisation
 
 
+def _invitation_languages(field) -> None:
+    """The shipped languages for an invitation e-mail, the reader's own chosen unless
+    another was sent."""
+    field.choices = switcher_choices()
+    if not field.data:
+        field.data = current_locale()
+
+
 def _render_detail(organisation, status: int = 200, **forms):
     me = _me()
     coordinator = is_coordinator(current_user)
     manage = services.can_manage_members(me, organisation)
     forms.setdefault("invite_form", InviteForm(formdata=None))
+    _invitation_languages(forms["invite_form"].locale)
     forms.setdefault("approve_form", DecisionForm(formdata=None, prefix="approve"))
     forms.setdefault("decline_form", DeclineForm(formdata=None, prefix="decline"))
     return render_template(
@@ -268,13 +277,16 @@ def edit(org_id: int):
 def invite(org_id: int):
     organisation = _managed_or_403(org_id)
     form = InviteForm()
+    _invitation_languages(form.locale)
     if form.validate_on_submit():
         me = _me()
         as_admin = is_coordinator(current_user) and not any(
             m.is_admin for m in organisation.memberships
         )
         try:
-            services.invite(organisation, form.email.data, me, as_admin=as_admin)
+            services.invite(
+                organisation, form.email.data, me, as_admin=as_admin, locale=form.locale.data
+            )
         except OrganisationError as error:
             db.session.rollback()
             form.email.errors.append(error_message(error))
@@ -497,12 +509,19 @@ def coordinator_list():
 def coordinator_create():
     form = CreateForm()
     _municipality_choices(form)
+    _invitation_languages(form.admin_locale)
     if form.validate_on_submit():
         me = _me()
         try:
             organisation = services.create(_data(form), me)
             if form.admin_email.data:
-                services.invite(organisation, form.admin_email.data, me, as_admin=True)
+                services.invite(
+                    organisation,
+                    form.admin_email.data,
+                    me,
+                    as_admin=True,
+                    locale=form.admin_locale.data,
+                )
         except OrganisationError as error:
             db.session.rollback()
             form.municipality.errors.append(error_message(error))
