@@ -365,6 +365,8 @@ def test_an_org_admin_invites_a_colleague_who_joins_through_the_link(
     expect(page.locator("h1")).to_have_text(org_name)
     visit.check("organisation, alone")
     page.get_by_label(t("E-mail address of the new member")).fill(colleague["email"])
+    # The invitation's language: the admin's own is offered first.
+    expect(page.get_by_label(t("Language of the invitation e-mail"))).to_have_value(locale)
     follow(page.get_by_role("button", name=t("Send the invitation")))
     expect(page.locator(".flash-success")).to_have_text(
         t("We have sent an invitation to %(email)s.", email=colleague["email"])
@@ -372,13 +374,12 @@ def test_an_org_admin_invites_a_colleague_who_joins_through_the_link(
     expect(page.locator("#members")).to_contain_text(colleague["email"])
     visit.check("organisation, invitation sent")
 
-    # The colleague has no account yet: the mail is in the centre's default language, and
+    # The colleague has no account yet: the mail is in the language the admin chose, and
     # the page behind its link in the language their browser asks for.
     mail = latest_mail(app, colleague["email"], "organisation_invitation")
-    default = app.config["BABEL_DEFAULT_LOCALE"]
-    assert mail.locale == default
-    assert mail.subject == Catalog(default)(
-        "Invitation to join %(name)s on WIRnet", name=mail_value(org_name, default)
+    assert mail.locale == locale
+    assert mail.subject == t(
+        "Invitation to join %(name)s on WIRnet", name=mail_value(org_name, locale)
     )
     other = browser.new_context(
         locale=BROWSER_LOCALE[locale], viewport=PHONE, java_script_enabled=False
