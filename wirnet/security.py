@@ -92,6 +92,10 @@ def role_required(*roles: Role | str) -> Callable:
     return decorator
 
 
+#: The views only coordinators (and administrators) open.
+coordinators_only = role_required(*COORDINATING)
+
+
 def is_safe_redirect(target: str | None) -> bool:
     """True only for a path on this site: ``/x`` but not ``//host``, ``/\\host`` or ``https:x``."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):

@@ -30,14 +30,13 @@ from wirnet.requests import services as request_services
 from wirnet.requests.models import Assignment, AssignmentState, Request, RequestState
 from wirnet.requests.views import labels as request_labels
 from wirnet.roles import Role
-from wirnet.security import current_account, role_required
+from wirnet.security import coordinators_only, current_account, role_required
 from wirnet.volunteers import catalogue
 from wirnet.volunteers.models import VolunteerProfile, VolunteerStatus
 
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1
 
-coordinators_only = role_required(Role.COORDINATOR, Role.ADMIN)
 volunteer_only = role_required(Role.VOLUNTEER)
 
 A = AssignmentState

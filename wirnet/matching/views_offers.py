@@ -35,13 +35,12 @@ from wirnet.ratelimit import rate_limited
 from wirnet.requests.models import Assignment, AssignmentState, Request, RequestState
 from wirnet.requests.views import labels as request_labels
 from wirnet.roles import Role
-from wirnet.security import current_account, role_required
+from wirnet.security import coordinators_only, current_account, role_required
 from wirnet.volunteers.models import VolunteerProfile
 from wirnet.volunteers.profiles import profile_of
 
 MAX_ID = assignments.MAX_ID
 
-coordinators_only = role_required(Role.COORDINATOR, Role.ADMIN)
 volunteer_only = role_required(Role.VOLUNTEER)
 
 

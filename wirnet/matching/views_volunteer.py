@@ -31,12 +31,12 @@ from wirnet.requests.forms import ActionForm
 from wirnet.requests.models import AssignmentState, RequestState
 from wirnet.requests.views import labels as request_labels
 from wirnet.roles import Role
-from wirnet.security import current_account, role_required
+from wirnet.security import COORDINATING, current_account, role_required
 from wirnet.urls import external_url
 
 volunteer_only = role_required(Role.VOLUNTEER)
 #: The outcome: the volunteer (their own) or a coordinator.
-reporters = role_required(Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+reporters = role_required(Role.VOLUNTEER, *COORDINATING)
 
 
 def _labels() -> dict:

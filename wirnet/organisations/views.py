@@ -38,14 +38,20 @@ from wirnet.organisations.services import OrganisationError
 from wirnet.pagination import page_arg, page_numbers
 from wirnet.ratelimit import rate_limited
 from wirnet.roles import Role
-from wirnet.security import is_coordinator, renew_csrf_token, role_required, start_session
+from wirnet.security import (
+    COORDINATING,
+    coordinators_only,
+    is_coordinator,
+    renew_csrf_token,
+    role_required,
+    start_session,
+)
 
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1
 
 S = OrganisationStatus
-members_and_coordinators = role_required(Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
-coordinators_only = role_required(Role.COORDINATOR, Role.ADMIN)
+members_and_coordinators = role_required(Role.ORG_MEMBER, *COORDINATING)
 
 
 def _me():

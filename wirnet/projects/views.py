@@ -36,7 +36,7 @@ from wirnet.projects.models import ParticipationState, Project, ProjectState
 from wirnet.projects.services import ProjectError
 from wirnet.ratelimit import rate_limited
 from wirnet.roles import Role
-from wirnet.security import role_required
+from wirnet.security import COORDINATING, role_required
 from wirnet.volunteers.coordination import is_tag
 from wirnet.volunteers.forms import TOPIC_LABELS
 from wirnet.volunteers.languages import (
@@ -54,8 +54,8 @@ from wirnet.volunteers.views import listing
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1
 
-logged_in = role_required(Role.VOLUNTEER, Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
-runners = role_required(Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
+logged_in = role_required(Role.VOLUNTEER, Role.ORG_MEMBER, *COORDINATING)
+runners = role_required(Role.ORG_MEMBER, *COORDINATING)
 volunteer_only = role_required(Role.VOLUNTEER)
 
 

@@ -52,7 +52,7 @@ from wirnet.requests.models import (
 )
 from wirnet.requests.services import NotAllowed, RequestData, RequestError, ShortNotice
 from wirnet.roles import Role
-from wirnet.security import role_required
+from wirnet.security import COORDINATING, coordinators_only, role_required
 from wirnet.volunteers import catalogue
 from wirnet.volunteers.languages import (
     canonical,
@@ -66,8 +66,7 @@ from wirnet.volunteers.languages import (
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1
 
-posters = role_required(Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
-coordinators_only = role_required(Role.COORDINATOR, Role.ADMIN)
+posters = role_required(Role.ORG_MEMBER, *COORDINATING)
 
 S = RequestState
 

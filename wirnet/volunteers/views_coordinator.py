@@ -18,8 +18,7 @@ from wirnet.bidi import isolated
 from wirnet.extensions import db
 from wirnet.i18n import current_locale
 from wirnet.pagination import page_arg, page_numbers
-from wirnet.roles import Role
-from wirnet.security import role_required
+from wirnet.security import coordinators_only
 from wirnet.volunteers import bp, catalogue, coordination
 from wirnet.volunteers import qualifications as rules
 from wirnet.volunteers.coordination import Sort, VolunteerFilter
@@ -49,8 +48,6 @@ from wirnet.volunteers.status import TransitionError, allowed_targets, change_st
 
 #: Larger ids cannot exist (and would overflow the database's integer): answer 404.
 MAX_ID = 2**31 - 1
-
-coordinators_only = role_required(Role.COORDINATOR, Role.ADMIN)
 
 
 def _today() -> date:
